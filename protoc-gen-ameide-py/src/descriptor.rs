@@ -1,0 +1,251 @@
+//! The serialized `FileDescriptorProto` protoc embeds in `_pb2.py`, rebuilt at wire level from the request's
+//! raw `proto_file` bytes (SPEC §5.2, §9):
+//!
+//! * `source_code_info` is dropped;
+//! * `json_name` is kept only where the .proto spelled it (it differs from the default, or source info has a
+//!   location for it);
+//! * every `*Options` message is put in protoc's canonical form: records stably sorted by field number (buf
+//!   writes extensions first);
+//! * float/double `default_value` text is re-rendered as protoc's `SimpleFtoa`/`SimpleDtoa` (buf uses Go's).
+//!
+//! Everything else is copied verbatim; only length prefixes of rewritten sub-messages are re-encoded. On
+//! protoc's own requests all of this but the first two steps is a no-op.
+
+use std::collections::HashSet;
+
+use crate::floatfmt;
+use crate::wire::{self, Edit, Value, WireError};
+
+// FileDescriptorProto
+const FILE_MESSAGE_TYPE: u32 = 4;
+const FILE_ENUM_TYPE: u32 = 5;
+const FILE_SERVICE: u32 = 6;
+const FILE_EXTENSION: u32 = 7;
+const FILE_OPTIONS: u32 = 8;
+const FILE_SOURCE_CODE_INFO: u32 = 9;
+// DescriptorProto
+const MESSAGE_FIELD: u32 = 2;
+const MESSAGE_NESTED_TYPE: u32 = 3;
+const MESSAGE_ENUM_TYPE: u32 = 4;
+const MESSAGE_EXTENSION_RANGE: u32 = 5;
+const MESSAGE_EXTENSION: u32 = 6;
+const MESSAGE_OPTIONS: u32 = 7;
+const MESSAGE_ONEOF_DECL: u32 = 8;
+// FieldDescriptorProto
+const FIELD_NAME: u32 = 1;
+const FIELD_TYPE: u32 = 5;
+const FIELD_DEFAULT_VALUE: u32 = 7;
+const FIELD_OPTIONS: u32 = 8;
+const FIELD_JSON_NAME: u32 = 10;
+const TYPE_DOUBLE: u64 = 1;
+const TYPE_FLOAT: u64 = 2;
+// Options fields of the other descriptor messages.
+const EXTENSION_RANGE_OPTIONS: u32 = 3;
+const ONEOF_OPTIONS: u32 = 2;
+const ENUM_VALUE: u32 = 2;
+const ENUM_OPTIONS: u32 = 3;
+const ENUM_VALUE_OPTIONS: u32 = 3;
+const SERVICE_METHOD: u32 = 2;
+const SERVICE_OPTIONS: u32 = 3;
+const METHOD_OPTIONS: u32 = 4;
+
+/// The bytes protoc's Python generator embeds for this `proto_file` entry.
+pub fn embedded_descriptor(raw_file: &[u8]) -> Result<Vec<u8>, WireError> {
+    let embedder = Embedder {
+        explicit_json_names: explicit_json_name_paths(raw_file)?,
+    };
+    embedder.file(raw_file)
+}
+
+/// Paths of `json_name` locations in `source_code_info`: present iff the .proto spelled `json_name = ...`.
+fn explicit_json_name_paths(raw_file: &[u8]) -> Result<HashSet<Vec<u64>>, WireError> {
+    let mut paths = HashSet::new();
+    let Some(source_info) = wire::last_bytes_field(raw_file, FILE_SOURCE_CODE_INFO)? else {
+        return Ok(paths);
+    };
+    for location in wire::bytes_fields(source_info, 1)? {
+        let mut path = Vec::new();
+        for record in wire::records(location) {
+            let record = record?;
+            match (record.field, record.value) {
+                (1, Value::Bytes(packed)) => path.extend(wire::packed_varints(packed)?),
+                (1, Value::Varint(v)) => path.push(v),
+                _ => {}
+            }
+        }
+        if path.last() == Some(&u64::from(FIELD_JSON_NAME)) {
+            paths.insert(path);
+        }
+    }
+    Ok(paths)
+}
+
+/// protoc's `ToJsonName`: drop `_` and upper-case the character after it.
+pub fn to_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper_next = true;
+        } else if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Canonical form of an `*Options` message: top-level records stably sorted by field number, which is how
+/// protoc re-serialises options (repeated values of one field keep their relative order).
+pub fn canonical_options(options: &[u8]) -> Result<Vec<u8>, WireError> {
+    let mut records = wire::records(options).collect::<Result<Vec<_>, _>>()?;
+    records.sort_by_key(|r| r.field);
+    Ok(records.iter().flat_map(|r| r.raw.iter().copied()).collect())
+}
+
+struct Embedder {
+    explicit_json_names: HashSet<Vec<u64>>,
+}
+
+fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
+    path.iter()
+        .copied()
+        .chain([u64::from(field), index as u64])
+        .collect()
+}
+
+/// Rewrites only the options record (`options_field`) of a descriptor message.
+fn options_only(payload: &[u8], options_field: u32) -> Result<Vec<u8>, WireError> {
+    wire::rewrite(payload, |field, _, options| {
+        Ok(if field == options_field {
+            Edit::Replace(canonical_options(options)?)
+        } else {
+            Edit::Keep
+        })
+    })
+}
+
+impl Embedder {
+    fn file(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, i, payload| {
+            Ok(match field {
+                FILE_SOURCE_CODE_INFO => Edit::Drop,
+                FILE_MESSAGE_TYPE => {
+                    Edit::Replace(self.message(payload, &[u64::from(field), i as u64])?)
+                }
+                FILE_ENUM_TYPE => Edit::Replace(enumeration(payload)?),
+                FILE_SERVICE => Edit::Replace(service(payload)?),
+                FILE_EXTENSION => {
+                    Edit::Replace(self.field(payload, &[u64::from(field), i as u64])?)
+                }
+                FILE_OPTIONS => Edit::Replace(canonical_options(payload)?),
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn message(&self, raw: &[u8], path: &[u64]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, i, payload| {
+            Ok(match field {
+                MESSAGE_FIELD | MESSAGE_EXTENSION => {
+                    Edit::Replace(self.field(payload, &with(path, field, i))?)
+                }
+                MESSAGE_NESTED_TYPE => Edit::Replace(self.message(payload, &with(path, field, i))?),
+                MESSAGE_ENUM_TYPE => Edit::Replace(enumeration(payload)?),
+                MESSAGE_EXTENSION_RANGE => {
+                    Edit::Replace(options_only(payload, EXTENSION_RANGE_OPTIONS)?)
+                }
+                MESSAGE_OPTIONS => Edit::Replace(canonical_options(payload)?),
+                MESSAGE_ONEOF_DECL => Edit::Replace(options_only(payload, ONEOF_OPTIONS)?),
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn field(&self, raw: &[u8], path: &[u64]) -> Result<Vec<u8>, WireError> {
+        let name = wire::last_bytes_field(raw, FIELD_NAME)?.unwrap_or_default();
+        let field_type = wire::last_varint_field(raw, FIELD_TYPE)?;
+        let json_name_path: Vec<u64> = path
+            .iter()
+            .copied()
+            .chain([u64::from(FIELD_JSON_NAME)])
+            .collect();
+        wire::rewrite(raw, |field, _, payload| {
+            Ok(match field {
+                FIELD_JSON_NAME => {
+                    let default = to_json_name(&String::from_utf8_lossy(name));
+                    let spelled = self.explicit_json_names.contains(&json_name_path);
+                    if payload != default.as_bytes() || spelled {
+                        Edit::Keep
+                    } else {
+                        Edit::Drop
+                    }
+                }
+                FIELD_OPTIONS => Edit::Replace(canonical_options(payload)?),
+                FIELD_DEFAULT_VALUE if matches!(field_type, Some(TYPE_DOUBLE | TYPE_FLOAT)) => {
+                    match std::str::from_utf8(payload)
+                        .ok()
+                        .and_then(floatfmt::parse_default)
+                    {
+                        Some(value) if field_type == Some(TYPE_FLOAT) => {
+                            Edit::Replace(floatfmt::simple_ftoa(value as f32).into_bytes())
+                        }
+                        Some(value) => Edit::Replace(floatfmt::simple_dtoa(value).into_bytes()),
+                        None => Edit::Keep,
+                    }
+                }
+                _ => Edit::Keep,
+            })
+        })
+    }
+}
+
+fn enumeration(raw: &[u8]) -> Result<Vec<u8>, WireError> {
+    wire::rewrite(raw, |field, _, payload| {
+        Ok(match field {
+            ENUM_OPTIONS => Edit::Replace(canonical_options(payload)?),
+            ENUM_VALUE => Edit::Replace(options_only(payload, ENUM_VALUE_OPTIONS)?),
+            _ => Edit::Keep,
+        })
+    })
+}
+
+fn service(raw: &[u8]) -> Result<Vec<u8>, WireError> {
+    wire::rewrite(raw, |field, _, payload| {
+        Ok(match field {
+            SERVICE_OPTIONS => Edit::Replace(canonical_options(payload)?),
+            SERVICE_METHOD => Edit::Replace(options_only(payload, METHOD_OPTIONS)?),
+            _ => Edit::Keep,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_name_default() {
+        assert_eq!(to_json_name("legal_name"), "legalName");
+        assert_eq!(to_json_name("a__b_"), "aB");
+        assert_eq!(to_json_name("_x"), "X");
+    }
+
+    #[test]
+    fn options_sort_stably_by_field_number() {
+        // buf order: extension 50000 first, then idempotency_level (34).
+        let buf_order = [0xe8, 0xc7, 0x18, 0x01, 0x90, 0x02, 0x01];
+        assert_eq!(
+            canonical_options(&buf_order).expect("valid"),
+            [0x90, 0x02, 0x01, 0xe8, 0xc7, 0x18, 0x01]
+        );
+        // repeated values of one field keep their order around others
+        let repeated = [0x10, 0x02, 0x08, 0x01, 0x10, 0x03];
+        assert_eq!(
+            canonical_options(&repeated).expect("valid"),
+            [0x08, 0x01, 0x10, 0x02, 0x10, 0x03]
+        );
+    }
+}

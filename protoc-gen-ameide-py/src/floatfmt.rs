@@ -1,0 +1,129 @@
+//! protoc's text for float/double default values (`io::SimpleDtoa` / `io::SimpleFtoa`), built on a C-style
+//! `%.Ng` formatter. buf renders these defaults with Go's shortest formatting (`1e+06`, `0.10000000149011612`);
+//! re-rendering the parsed value gives protoc's bytes, and is a no-op on protoc's own text.
+
+/// C `printf("%.{precision}g", value)` for finite values.
+pub fn format_g(value: f64, precision: usize) -> String {
+    let precision = precision.max(1);
+    // Rust's `{:e}` rounds exactly (like glibc) and yields e.g. "1.2345e-5".
+    let sci = format!("{:.*e}", precision - 1, value);
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    if exponent < -4 || exponent >= precision as i64 {
+        let mantissa = strip_fraction_zeros(mantissa);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
+    } else {
+        let decimals = usize::try_from(precision as i64 - 1 - exponent).unwrap_or(0);
+        strip_fraction_zeros(&format!("{value:.decimals$}")).to_string()
+    }
+}
+
+fn strip_fraction_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+fn non_finite(value: f64) -> Option<&'static str> {
+    if value.is_nan() {
+        Some("nan")
+    } else if value == f64::INFINITY {
+        Some("inf")
+    } else if value == f64::NEG_INFINITY {
+        Some("-inf")
+    } else {
+        None
+    }
+}
+
+/// `io::SimpleDtoa`: `%.15g`, or `%.17g` when that does not round-trip.
+pub fn simple_dtoa(value: f64) -> String {
+    if let Some(text) = non_finite(value) {
+        return text.to_string();
+    }
+    let short = format_g(value, 15);
+    if short.parse::<f64>().ok() == Some(value) {
+        short
+    } else {
+        format_g(value, 17)
+    }
+}
+
+/// `io::SimpleFtoa`: `%.6g`, or `%.9g` when `strtof` does not round-trip.
+pub fn simple_ftoa(value: f32) -> String {
+    if let Some(text) = non_finite(f64::from(value)) {
+        return text.to_string();
+    }
+    let short = format_g(f64::from(value), 6);
+    if short.parse::<f32>().ok() == Some(value) {
+        short
+    } else {
+        format_g(f64::from(value), 9)
+    }
+}
+
+/// Parses a default-value text as protoc, buf (Go: `+Inf`, `NaN`) or a user wrote it.
+pub fn parse_default(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_g_matches_c() {
+        assert_eq!(format_g(123456789.0, 15), "123456789");
+        assert_eq!(format_g(1e6, 15), "1000000");
+        assert_eq!(format_g(1.2345e-5, 15), "1.2345e-05");
+        assert_eq!(format_g(1e15, 15), "1e+15");
+        assert_eq!(format_g(0.0001, 6), "0.0001");
+        assert_eq!(format_g(-0.0, 15), "-0");
+        assert_eq!(format_g(1e100, 17), "1e+100");
+        assert_eq!(format_g(9.9999999, 3), "10");
+    }
+
+    /// buf's Go-formatted defaults and what protoc writes for the same values (SPEC §3.2).
+    #[test]
+    fn buf_defaults_render_as_protoc() {
+        let dtoa = |s: &str| simple_dtoa(parse_default(s).expect("number"));
+        let ftoa = |s: &str| simple_ftoa(parse_default(s).expect("number") as f32);
+        assert_eq!(dtoa("1.23456789e+08"), "123456789");
+        assert_eq!(dtoa("1e+06"), "1000000");
+        assert_eq!(dtoa("1.2345e-05"), "1.2345e-05");
+        assert_eq!(ftoa("0.10000000149011612"), "0.1");
+        assert_eq!(ftoa("3.4028234663852886e+38"), "3.40282347e+38");
+        assert_eq!(ftoa("0.3333333432674408"), "0.333333343");
+        assert_eq!(dtoa("+Inf"), "inf");
+        assert_eq!(dtoa("-Inf"), "-inf");
+        assert_eq!(dtoa("NaN"), "nan");
+        assert_eq!(dtoa("-0"), "-0");
+        assert_eq!(dtoa("0.1"), "0.1");
+    }
+
+    #[test]
+    fn protoc_text_is_a_fixed_point() {
+        for text in [
+            "123456789",
+            "1000000",
+            "1.2345e-05",
+            "-0",
+            "inf",
+            "-inf",
+            "nan",
+            "0.1",
+            "1e+300",
+        ] {
+            assert_eq!(simple_dtoa(parse_default(text).expect("number")), text);
+        }
+        for text in ["0.1", "3.40282347e+38", "0.333333343", "1e-07"] {
+            assert_eq!(
+                simple_ftoa(parse_default(text).expect("number") as f32),
+                text
+            );
+        }
+    }
+}

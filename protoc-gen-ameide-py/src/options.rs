@@ -1,0 +1,270 @@
+//! The plugin parameter string (`--ameide-py_opt=...` / buf `opt:`), parsed once into a typed value at the edge.
+
+use crate::naming::{ModuleMap, PrefixMapping};
+use thiserror::Error;
+
+/// Every parameter key, for error messages and docs.
+pub const VALID_KEYS: &[&str] = &["prefix", "outputs", "grpc_version"];
+
+/// The default `GRPC_GENERATED_VERSION`: grpcio-tools 1.85.1, the reference.
+pub const DEFAULT_GRPC_VERSION: &str = "1.85.1";
+
+/// A bad parameter, named in the message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ParameterError {
+    #[error("invalid parameter `{0}`: expected key=value (valid keys: {keys})", keys = VALID_KEYS.join(", "))]
+    NotKeyValue(String),
+    #[error("invalid parameter `{0}`: unknown key `{1}` (valid keys: {keys})", keys = VALID_KEYS.join(", "))]
+    UnknownKey(String, String),
+    #[error("invalid parameter `{0}`: `{1}` may be given only once")]
+    Repeated(String, String),
+    #[error(
+        "invalid parameter `{0}`: expected prefix=<proto path root>:<python.package.prefix>, \
+         e.g. prefix=ameide_core_proto:ameide_sdk.proto ({1})"
+    )]
+    BadPrefix(String, &'static str),
+    #[error("invalid parameter `{0}`: root `{1}` is already mapped to `{2}`")]
+    DuplicateRoot(String, String, String),
+    #[error("invalid parameter `{0}`: expected a `+`-separated subset of py, pyi, grpc (e.g. outputs=py+pyi)")]
+    BadOutputs(String),
+    #[error(
+        "invalid parameter `{0}`: expected a version MAJOR.MINOR.PATCH, e.g. grpc_version=1.85.1"
+    )]
+    BadVersion(String),
+}
+
+/// Which files are emitted per proto file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outputs {
+    pub py: bool,
+    pub pyi: bool,
+    pub grpc: bool,
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs {
+            py: true,
+            pyi: true,
+            grpc: true,
+        }
+    }
+}
+
+/// The parsed parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub modules: ModuleMap,
+    pub outputs: Outputs,
+    pub grpc_version: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            modules: ModuleMap::default(),
+            outputs: Outputs::default(),
+            grpc_version: DEFAULT_GRPC_VERSION.into(),
+        }
+    }
+}
+
+impl Options {
+    /// Parses a comma-separated `key=value` parameter string. Empty items (`a=1,,b=2`, a trailing comma) are
+    /// ignored, as protoc does.
+    pub fn parse(parameter: &str) -> Result<Options, ParameterError> {
+        let mut options = Options::default();
+        let mut mappings: Vec<PrefixMapping> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for item in parameter
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            let Some((key, value)) = item.split_once('=') else {
+                return Err(ParameterError::NotKeyValue(item.into()));
+            };
+            if key != "prefix" {
+                if seen.contains(&key) {
+                    return Err(ParameterError::Repeated(item.into(), key.into()));
+                }
+                seen.push(key);
+            }
+            match key {
+                "prefix" => {
+                    let mapping = parse_prefix(item, value)?;
+                    if let Some(existing) = mappings.iter().find(|m| m.root == mapping.root) {
+                        return Err(ParameterError::DuplicateRoot(
+                            item.into(),
+                            mapping.root,
+                            existing.python_prefix.clone(),
+                        ));
+                    }
+                    mappings.push(mapping);
+                }
+                "outputs" => options.outputs = parse_outputs(item, value)?,
+                "grpc_version" => {
+                    if !is_version(value) {
+                        return Err(ParameterError::BadVersion(item.into()));
+                    }
+                    options.grpc_version = value.into();
+                }
+                _ => return Err(ParameterError::UnknownKey(item.into(), key.into())),
+            }
+        }
+        options.modules = ModuleMap::new(mappings);
+        Ok(options)
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+fn parse_prefix(item: &str, value: &str) -> Result<PrefixMapping, ParameterError> {
+    let bad = |why| ParameterError::BadPrefix(item.into(), why);
+    let (root, python_prefix) = value.split_once(':').ok_or_else(|| bad("missing `:`"))?;
+    let root = root.trim_end_matches('/');
+    if root.is_empty() {
+        return Err(bad("empty root"));
+    }
+    if root.starts_with('/')
+        || root
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return Err(bad(
+            "the root must be a relative proto path like `ameide_core_proto` or `google/cloud`",
+        ));
+    }
+    if root.ends_with(".proto") {
+        return Err(bad("the root is a directory, not a .proto file"));
+    }
+    if python_prefix.is_empty() {
+        return Err(bad("empty Python prefix"));
+    }
+    if !python_prefix
+        .split('.')
+        .all(|c| is_identifier(c) && !crate::naming::is_keyword(c))
+    {
+        return Err(bad(
+            "the Python prefix must be dotted identifiers that are not keywords",
+        ));
+    }
+    Ok(PrefixMapping::new(root, python_prefix))
+}
+
+fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
+    let mut outputs = Outputs {
+        py: false,
+        pyi: false,
+        grpc: false,
+    };
+    for kind in value.split('+') {
+        match kind {
+            "py" => outputs.py = true,
+            "pyi" => outputs.pyi = true,
+            "grpc" => outputs.grpc = true,
+            _ => return Err(ParameterError::BadOutputs(item.into())),
+        }
+    }
+    Ok(outputs)
+}
+
+fn is_version(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_parameter_is_the_reference() {
+        assert_eq!(Options::parse(""), Ok(Options::default()));
+    }
+
+    #[test]
+    fn several_prefix_mappings() {
+        let options = Options::parse(
+            "prefix=ameide_core_proto:ameide_sdk.proto,prefix=google/cloud:acme_sdk.gcp",
+        )
+        .expect("valid");
+        assert_eq!(options.modules.mappings().len(), 2);
+        assert_eq!(
+            options.modules.python_module("google/cloud/x.proto"),
+            "acme_sdk.gcp.google.cloud.x_pb2"
+        );
+    }
+
+    #[test]
+    fn outputs_and_versions() {
+        let options = Options::parse("outputs=py+grpc,grpc_version=1.66.0").expect("valid");
+        assert_eq!(
+            options.outputs,
+            Outputs {
+                py: true,
+                pyi: false,
+                grpc: true
+            }
+        );
+        assert_eq!(options.grpc_version, "1.66.0");
+    }
+
+    #[test]
+    fn errors_name_the_parameter_and_list_valid_keys() {
+        let err = Options::parse("root=x")
+            .expect_err("unknown key")
+            .to_string();
+        assert!(
+            err.contains("`root=x`") && err.contains("valid keys: prefix, outputs, grpc_version"),
+            "{err}"
+        );
+        let err = Options::parse("prefix=ameide_core_proto")
+            .expect_err("no colon")
+            .to_string();
+        assert!(
+            err.contains("`prefix=ameide_core_proto`") && err.contains("missing `:`"),
+            "{err}"
+        );
+        let err = Options::parse("prefix=a:x,prefix=a/:y")
+            .expect_err("same root")
+            .to_string();
+        assert!(
+            err.contains("`prefix=a/:y`") && err.contains("already mapped to `x`"),
+            "{err}"
+        );
+        assert!(matches!(
+            Options::parse("outputs=py+js"),
+            Err(ParameterError::BadOutputs(_))
+        ));
+        assert!(matches!(
+            Options::parse("grpc_version=1.x"),
+            Err(ParameterError::BadVersion(_))
+        ));
+        assert!(matches!(
+            Options::parse("prefix=a:import.x"),
+            Err(ParameterError::BadPrefix(..))
+        ));
+        assert!(matches!(
+            Options::parse("prefix=../a:x"),
+            Err(ParameterError::BadPrefix(..))
+        ));
+        assert!(matches!(
+            Options::parse("outputs=py,outputs=pyi"),
+            Err(ParameterError::Repeated(..))
+        ));
+        assert!(matches!(
+            Options::parse("flag"),
+            Err(ParameterError::NotKeyValue(_))
+        ));
+    }
+}

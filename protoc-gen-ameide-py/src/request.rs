@@ -1,0 +1,228 @@
+//! Decoding of the `CodeGeneratorRequest`: a prost view for structure (names, types, flags), and beside it the
+//! raw bytes of every `proto_file`, which are the only source of bytes that reach generated code.
+
+use std::collections::HashMap;
+
+use prost::Message;
+use prost_types::compiler::CodeGeneratorRequest;
+use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
+use thiserror::Error;
+
+use crate::wire::{self, WireError};
+
+/// A request that cannot be decoded at all (the plugin then fails on stderr; protoc shows that).
+#[derive(Debug, Error)]
+pub enum RequestError {
+    #[error("malformed CodeGeneratorRequest: {0}")]
+    Decode(#[from] prost::DecodeError),
+    #[error("malformed CodeGeneratorRequest: {0}")]
+    Wire(#[from] WireError),
+}
+
+/// One `proto_file` entry: the decoded view and the exact bytes it was decoded from.
+#[derive(Debug)]
+pub struct ProtoFile {
+    pub proto: FileDescriptorProto,
+    pub raw: Vec<u8>,
+}
+
+impl ProtoFile {
+    pub fn name(&self) -> &str {
+        self.proto.name()
+    }
+
+    /// `package` with a leading dot, or empty for files without a package (prefix of full type names).
+    pub fn scope(&self) -> String {
+        match self.proto.package() {
+            "" => String::new(),
+            package => format!(".{package}"),
+        }
+    }
+}
+
+/// Where a message or enum lives: its file, and its names from the outermost to itself.
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    pub file: usize,
+    pub names: Vec<String>,
+    /// Indices through `message_type` / `nested_type` down to the message, or to the enum's container.
+    indices: Vec<usize>,
+    /// For an enum: its index in the container's `enum_type`.
+    enum_index: Option<usize>,
+}
+
+impl TypeInfo {
+    pub fn is_enum(&self) -> bool {
+        self.enum_index.is_some()
+    }
+}
+
+/// The decoded request with an index of every message and enum by full name (`.pkg.Outer.Inner`).
+#[derive(Debug)]
+pub struct Request {
+    pub files: Vec<ProtoFile>,
+    pub files_to_generate: Vec<String>,
+    pub parameter: String,
+    /// `compiler_version` as `(major, minor, patch, suffix)`; protoc sends it, buf does not.
+    pub compiler_version: Option<(i32, i32, i32, String)>,
+    by_name: HashMap<String, usize>,
+    types: HashMap<String, TypeInfo>,
+}
+
+impl Request {
+    /// Decodes request bytes. Only decoding problems are errors here; semantic problems (a file to generate
+    /// that is missing, say) are reported by the generators through the response.
+    pub fn decode(bytes: &[u8]) -> Result<Request, RequestError> {
+        let decoded = CodeGeneratorRequest::decode(bytes)?;
+        let raw_files = wire::bytes_fields(bytes, 15)?;
+        if raw_files.len() != decoded.proto_file.len() {
+            return Err(WireError::MissingPath {
+                field: 15,
+                index: raw_files.len(),
+            }
+            .into());
+        }
+        let files: Vec<ProtoFile> = decoded
+            .proto_file
+            .into_iter()
+            .zip(raw_files)
+            .map(|(proto, raw)| ProtoFile {
+                proto,
+                raw: raw.to_vec(),
+            })
+            .collect();
+        let mut request = Request {
+            by_name: files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name().to_string(), i))
+                .collect(),
+            types: HashMap::new(),
+            files,
+            files_to_generate: decoded.file_to_generate,
+            parameter: decoded.parameter.unwrap_or_default(),
+            compiler_version: decoded.compiler_version.map(|v| {
+                (
+                    v.major.unwrap_or(0),
+                    v.minor.unwrap_or(0),
+                    v.patch.unwrap_or(0),
+                    v.suffix.unwrap_or_default(),
+                )
+            }),
+        };
+        request.index_types();
+        Ok(request)
+    }
+
+    fn index_types(&mut self) {
+        let mut types = HashMap::new();
+        for (file_index, file) in self.files.iter().enumerate() {
+            let scope = file.scope();
+            for (i, e) in file.proto.enum_type.iter().enumerate() {
+                types.insert(
+                    format!("{scope}.{}", e.name()),
+                    TypeInfo {
+                        file: file_index,
+                        names: vec![e.name().into()],
+                        indices: vec![],
+                        enum_index: Some(i),
+                    },
+                );
+            }
+            index_messages(
+                &file.proto.message_type,
+                file_index,
+                &scope,
+                &[],
+                &[],
+                &mut types,
+            );
+        }
+        self.types = types;
+    }
+
+    pub fn file(&self, name: &str) -> Option<&ProtoFile> {
+        self.by_name.get(name).map(|&i| &self.files[i])
+    }
+
+    pub fn file_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Looks up a message or enum by its full name as it appears in `type_name` (`.pkg.Msg`).
+    pub fn type_info(&self, full_name: &str) -> Option<&TypeInfo> {
+        self.types.get(full_name)
+    }
+
+    /// The message descriptor of a full type name.
+    pub fn message(&self, full_name: &str) -> Option<&DescriptorProto> {
+        let info = self.types.get(full_name).filter(|t| !t.is_enum())?;
+        descend(&self.files[info.file].proto, &info.indices)
+    }
+
+    /// The enum descriptor of a full type name.
+    pub fn enumeration(&self, full_name: &str) -> Option<&EnumDescriptorProto> {
+        let info = self.types.get(full_name)?;
+        let index = info.enum_index?;
+        let file = &self.files[info.file].proto;
+        if info.indices.is_empty() {
+            file.enum_type.get(index)
+        } else {
+            descend(file, &info.indices)?.enum_type.get(index)
+        }
+    }
+}
+
+fn descend<'a>(file: &'a FileDescriptorProto, indices: &[usize]) -> Option<&'a DescriptorProto> {
+    let (first, rest) = indices.split_first()?;
+    let mut message = file.message_type.get(*first)?;
+    for &i in rest {
+        message = message.nested_type.get(i)?;
+    }
+    Some(message)
+}
+
+fn index_messages(
+    messages: &[DescriptorProto],
+    file: usize,
+    scope: &str,
+    names: &[String],
+    indices: &[usize],
+    types: &mut HashMap<String, TypeInfo>,
+) {
+    for (i, message) in messages.iter().enumerate() {
+        let full = format!("{scope}.{}", message.name());
+        let names: Vec<String> = names
+            .iter()
+            .cloned()
+            .chain([message.name().to_string()])
+            .collect();
+        let indices: Vec<usize> = indices.iter().copied().chain([i]).collect();
+        for (e_index, e) in message.enum_type.iter().enumerate() {
+            let enum_names = names
+                .iter()
+                .cloned()
+                .chain([e.name().to_string()])
+                .collect();
+            types.insert(
+                format!("{full}.{}", e.name()),
+                TypeInfo {
+                    file,
+                    names: enum_names,
+                    indices: indices.clone(),
+                    enum_index: Some(e_index),
+                },
+            );
+        }
+        index_messages(&message.nested_type, file, &full, &names, &indices, types);
+        types.insert(
+            full,
+            TypeInfo {
+                file,
+                names,
+                indices,
+                enum_index: None,
+            },
+        );
+    }
+}

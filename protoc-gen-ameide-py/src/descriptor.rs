@@ -4,8 +4,9 @@
 //! * `source_code_info` is dropped;
 //! * `json_name` is kept only where the .proto spelled it (it differs from the default, or source info has a
 //!   location for it);
-//! * every `*Options` message is put in protoc's canonical form: records stably sorted by field number (buf
-//!   writes extensions first);
+//! * every `*Options` message is put in protoc's canonical form ([`crate::retention`]): source-retention fields
+//!   stripped at every depth, records sorted by field number (buf writes extensions first and keeps
+//!   source-retention fields inside option values);
 //! * float/double `default_value` text is re-rendered as protoc's `SimpleFtoa`/`SimpleDtoa` (buf uses Go's).
 //!
 //! Everything else is copied verbatim; only length prefixes of rewritten sub-messages are re-encoded. On
@@ -14,6 +15,7 @@
 use std::collections::HashSet;
 
 use crate::floatfmt;
+use crate::retention::{types, OptionSchema};
 use crate::wire::{self, Edit, Value, WireError};
 
 // FileDescriptorProto
@@ -50,9 +52,10 @@ const SERVICE_OPTIONS: u32 = 3;
 const METHOD_OPTIONS: u32 = 4;
 
 /// The bytes protoc's Python generator embeds for this `proto_file` entry.
-pub fn embedded_descriptor(raw_file: &[u8]) -> Result<Vec<u8>, WireError> {
+pub fn embedded_descriptor(raw_file: &[u8], schema: &OptionSchema) -> Result<Vec<u8>, WireError> {
     let embedder = Embedder {
         explicit_json_names: explicit_json_name_paths(raw_file)?,
+        schema,
     };
     embedder.file(raw_file)
 }
@@ -97,16 +100,9 @@ pub fn to_json_name(name: &str) -> String {
     out
 }
 
-/// Canonical form of an `*Options` message: top-level records stably sorted by field number, which is how
-/// protoc re-serialises options (repeated values of one field keep their relative order).
-pub fn canonical_options(options: &[u8]) -> Result<Vec<u8>, WireError> {
-    let mut records = wire::records(options).collect::<Result<Vec<_>, _>>()?;
-    records.sort_by_key(|r| r.field);
-    Ok(records.iter().flat_map(|r| r.raw.iter().copied()).collect())
-}
-
-struct Embedder {
+struct Embedder<'a> {
     explicit_json_names: HashSet<Vec<u64>>,
+    schema: &'a OptionSchema,
 }
 
 fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
@@ -116,18 +112,33 @@ fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
         .collect()
 }
 
-/// Rewrites only the options record (`options_field`) of a descriptor message.
-fn options_only(payload: &[u8], options_field: u32) -> Result<Vec<u8>, WireError> {
-    wire::rewrite(payload, |field, _, options| {
-        Ok(if field == options_field {
-            Edit::Replace(canonical_options(options)?)
-        } else {
-            Edit::Keep
-        })
-    })
-}
+impl Embedder<'_> {
+    /// The canonical options record, or a drop when nothing of it is left.
+    fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError> {
+        Ok(
+            match self.schema.canonical_options(options_type, payload)? {
+                Some(canonical) => Edit::Replace(canonical),
+                None => Edit::Drop,
+            },
+        )
+    }
 
-impl Embedder {
+    /// Rewrites only the options record (`options_field`) of a descriptor message.
+    fn options_only(
+        &self,
+        payload: &[u8],
+        options_field: u32,
+        options_type: &str,
+    ) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(payload, |field, _, options| {
+            if field == options_field {
+                self.options(options_type, options)
+            } else {
+                Ok(Edit::Keep)
+            }
+        })
+    }
+
     fn file(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
         wire::rewrite(raw, |field, i, payload| {
             Ok(match field {
@@ -135,12 +146,12 @@ impl Embedder {
                 FILE_MESSAGE_TYPE => {
                     Edit::Replace(self.message(payload, &[u64::from(field), i as u64])?)
                 }
-                FILE_ENUM_TYPE => Edit::Replace(enumeration(payload)?),
-                FILE_SERVICE => Edit::Replace(service(payload)?),
+                FILE_ENUM_TYPE => Edit::Replace(self.enumeration(payload)?),
+                FILE_SERVICE => Edit::Replace(self.service(payload)?),
                 FILE_EXTENSION => {
                     Edit::Replace(self.field(payload, &[u64::from(field), i as u64])?)
                 }
-                FILE_OPTIONS => Edit::Replace(canonical_options(payload)?),
+                FILE_OPTIONS => self.options(types::FILE, payload)?,
                 _ => Edit::Keep,
             })
         })
@@ -153,14 +164,42 @@ impl Embedder {
                     Edit::Replace(self.field(payload, &with(path, field, i))?)
                 }
                 MESSAGE_NESTED_TYPE => Edit::Replace(self.message(payload, &with(path, field, i))?),
-                MESSAGE_ENUM_TYPE => Edit::Replace(enumeration(payload)?),
-                MESSAGE_EXTENSION_RANGE => {
-                    Edit::Replace(options_only(payload, EXTENSION_RANGE_OPTIONS)?)
+                MESSAGE_ENUM_TYPE => Edit::Replace(self.enumeration(payload)?),
+                MESSAGE_EXTENSION_RANGE => Edit::Replace(self.options_only(
+                    payload,
+                    EXTENSION_RANGE_OPTIONS,
+                    types::EXTENSION_RANGE,
+                )?),
+                MESSAGE_OPTIONS => self.options(types::MESSAGE, payload)?,
+                MESSAGE_ONEOF_DECL => {
+                    Edit::Replace(self.options_only(payload, ONEOF_OPTIONS, types::ONEOF)?)
                 }
-                MESSAGE_OPTIONS => Edit::Replace(canonical_options(payload)?),
-                MESSAGE_ONEOF_DECL => Edit::Replace(options_only(payload, ONEOF_OPTIONS)?),
                 _ => Edit::Keep,
             })
+        })
+    }
+
+    fn enumeration(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, _, payload| match field {
+            ENUM_OPTIONS => self.options(types::ENUM, payload),
+            ENUM_VALUE => Ok(Edit::Replace(self.options_only(
+                payload,
+                ENUM_VALUE_OPTIONS,
+                types::ENUM_VALUE,
+            )?)),
+            _ => Ok(Edit::Keep),
+        })
+    }
+
+    fn service(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, _, payload| match field {
+            SERVICE_OPTIONS => self.options(types::SERVICE, payload),
+            SERVICE_METHOD => Ok(Edit::Replace(self.options_only(
+                payload,
+                METHOD_OPTIONS,
+                types::METHOD,
+            )?)),
+            _ => Ok(Edit::Keep),
         })
     }
 
@@ -183,7 +222,7 @@ impl Embedder {
                         Edit::Drop
                     }
                 }
-                FIELD_OPTIONS => Edit::Replace(canonical_options(payload)?),
+                FIELD_OPTIONS => self.options(types::FIELD, payload)?,
                 FIELD_DEFAULT_VALUE if matches!(field_type, Some(TYPE_DOUBLE | TYPE_FLOAT)) => {
                     match std::str::from_utf8(payload)
                         .ok()
@@ -202,26 +241,6 @@ impl Embedder {
     }
 }
 
-fn enumeration(raw: &[u8]) -> Result<Vec<u8>, WireError> {
-    wire::rewrite(raw, |field, _, payload| {
-        Ok(match field {
-            ENUM_OPTIONS => Edit::Replace(canonical_options(payload)?),
-            ENUM_VALUE => Edit::Replace(options_only(payload, ENUM_VALUE_OPTIONS)?),
-            _ => Edit::Keep,
-        })
-    })
-}
-
-fn service(raw: &[u8]) -> Result<Vec<u8>, WireError> {
-    wire::rewrite(raw, |field, _, payload| {
-        Ok(match field {
-            SERVICE_OPTIONS => Edit::Replace(canonical_options(payload)?),
-            SERVICE_METHOD => Edit::Replace(options_only(payload, METHOD_OPTIONS)?),
-            _ => Edit::Keep,
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,21 +250,5 @@ mod tests {
         assert_eq!(to_json_name("legal_name"), "legalName");
         assert_eq!(to_json_name("a__b_"), "aB");
         assert_eq!(to_json_name("_x"), "X");
-    }
-
-    #[test]
-    fn options_sort_stably_by_field_number() {
-        // buf order: extension 50000 first, then idempotency_level (34).
-        let buf_order = [0xe8, 0xc7, 0x18, 0x01, 0x90, 0x02, 0x01];
-        assert_eq!(
-            canonical_options(&buf_order).expect("valid"),
-            [0x90, 0x02, 0x01, 0xe8, 0xc7, 0x18, 0x01]
-        );
-        // repeated values of one field keep their order around others
-        let repeated = [0x10, 0x02, 0x08, 0x01, 0x10, 0x03];
-        assert_eq!(
-            canonical_options(&repeated).expect("valid"),
-            [0x08, 0x01, 0x10, 0x02, 0x10, 0x03]
-        );
     }
 }

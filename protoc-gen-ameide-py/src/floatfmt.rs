@@ -52,13 +52,15 @@ pub fn simple_dtoa(value: f64) -> String {
     }
 }
 
-/// `io::SimpleFtoa`: `%.6g`, or `%.9g` when `strtof` does not round-trip.
+/// `io::SimpleFtoa`: `%.6g`, or `%.9g` when `strtof` does not round-trip. protoc's float parse reports a
+/// range error for subnormal results, so subnormal floats always take the long form (measured: `1e-45` →
+/// `1.40129846e-45`); its double parse has no such rule (`5e-324` → `4.94065645841247e-324`).
 pub fn simple_ftoa(value: f32) -> String {
     if let Some(text) = non_finite(f64::from(value)) {
         return text.to_string();
     }
     let short = format_g(f64::from(value), 6);
-    if short.parse::<f32>().ok() == Some(value) {
+    if short.parse::<f32>().ok().filter(|v| !v.is_subnormal()) == Some(value) {
         short
     } else {
         format_g(f64::from(value), 9)
@@ -102,6 +104,9 @@ mod tests {
         assert_eq!(dtoa("NaN"), "nan");
         assert_eq!(dtoa("-0"), "-0");
         assert_eq!(dtoa("0.1"), "0.1");
+        // Subnormal floats take the long form, subnormal doubles do not (measured with protoc 35.1).
+        assert_eq!(ftoa("1e-45"), "1.40129846e-45");
+        assert_eq!(dtoa("5e-324"), "4.94065645841247e-324");
     }
 
     #[test]
@@ -119,11 +124,97 @@ mod tests {
         ] {
             assert_eq!(simple_dtoa(parse_default(text).expect("number")), text);
         }
-        for text in ["0.1", "3.40282347e+38", "0.333333343", "1e-07"] {
+        for text in [
+            "0.1",
+            "3.40282347e+38",
+            "0.333333343",
+            "1e-07",
+            "1.40129846e-45",
+        ] {
             assert_eq!(
                 simple_ftoa(parse_default(text).expect("number") as f32),
                 text
             );
+        }
+    }
+    /// Every float/double default of `tests/corpus-extra/.../float_defaults.proto` as buf 1.75.0 sends it and
+    /// as protoc 35.1 writes it: (is_float, buf text, protoc text).
+    const BUF_AND_PROTOC_DEFAULTS: &[(bool, &str, &str)] = &[
+        (false, "0.1", "0.1"),
+        (false, "1e+06", "1000000"),
+        (false, "1e-07", "1e-07"),
+        (false, "1.23456789e+08", "123456789"),
+        (false, "3.4028235e+38", "3.4028235e+38"),
+        (false, "nan", "nan"),
+        (false, "inf", "inf"),
+        (false, "-inf", "-inf"),
+        (false, "-0", "-0"),
+        (false, "0", "0"),
+        (false, "1", "1"),
+        (false, "-1.5", "-1.5"),
+        (false, "100", "100"),
+        (false, "1e+15", "1e+15"),
+        (false, "1e+16", "1e+16"),
+        (false, "1e+17", "1e+17"),
+        (false, "1e+21", "1e+21"),
+        (false, "1e+22", "1e+22"),
+        (false, "1e+100", "1e+100"),
+        (false, "1.7976931348623157e+308", "1.7976931348623157e+308"),
+        (false, "5e-324", "4.94065645841247e-324"),
+        (false, "2.2250738585072014e-308", "2.2250738585072014e-308"),
+        (false, "0.30000000000000004", "0.30000000000000004"),
+        (false, "1.2345678901234568e+17", "1.2345678901234568e+17"),
+        (false, "-2.5e-05", "-2.5e-05"),
+        (false, "1e-06", "1e-06"),
+        (false, "0.0001", "0.0001"),
+        (false, "33.333333333333336", "33.333333333333336"),
+        (false, "9.007199254740992e+15", "9007199254740992"),
+        (false, "1e-300", "1e-300"),
+        (true, "0.10000000149011612", "0.1"),
+        (true, "1e+06", "1e+06"),
+        (true, "1.0000000116860974e-07", "1e-07"),
+        (true, "1.23456792e+08", "123456792"),
+        (true, "3.4028234663852886e+38", "3.40282347e+38"),
+        (true, "nan", "nan"),
+        (true, "inf", "inf"),
+        (true, "-inf", "-inf"),
+        (true, "-0", "-0"),
+        (true, "0", "0"),
+        (true, "1", "1"),
+        (true, "-1.5", "-1.5"),
+        (true, "100", "100"),
+        (true, "1.6777216e+07", "16777216"),
+        (true, "1.6777216e+07", "16777216"),
+        (true, "1.1754943508222875e-38", "1.17549435e-38"),
+        (true, "1.401298464324817e-45", "1.40129846e-45"),
+        (true, "0.3333333432674408", "0.333333343"),
+        (true, "9.999999680285692e+37", "1e+38"),
+        (true, "2.499999936844688e-05", "2.5e-05"),
+        (true, "9.999999974752427e-07", "1e-06"),
+        (true, "1e+10", "1e+10"),
+        (true, "3.1415927410125732", "3.14159274"),
+        (true, "65504", "65504"),
+        (true, "1.000000013351432e-10", "1e-10"),
+        (true, "0.10000000149011612", "0.1"),
+        (false, "1e+300", "1e+300"),
+        (true, "0.10000000149011612", "0.1"),
+        (false, "-inf", "-inf"),
+        (false, "1e+22", "1e+22"),
+        (false, "0.1", "0.1"),
+    ];
+
+    #[test]
+    fn every_measured_buf_default_renders_as_protoc() {
+        for &(is_float, buf_text, protoc_text) in BUF_AND_PROTOC_DEFAULTS {
+            for input in [buf_text, protoc_text] {
+                let value = parse_default(input).expect("number");
+                let rendered = if is_float {
+                    simple_ftoa(value as f32)
+                } else {
+                    simple_dtoa(value)
+                };
+                assert_eq!(rendered, protoc_text, "from {input} (float: {is_float})");
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ pub mod options;
 pub mod printer;
 pub mod request;
 pub mod response;
+pub mod retention;
+pub mod source_info;
 pub mod wire;
 
 use prost::Message;

@@ -96,10 +96,16 @@ pub enum Error {
 
 impl Error {
     pub fn refuse(kind: Refusal, message: impl Into<String>) -> Self {
-        Error::Refused { kind, message: message.into() }
+        Error::Refused {
+            kind,
+            message: message.into(),
+        }
     }
     pub fn input(kind: InputKind, message: impl Into<String>) -> Self {
-        Error::Input { kind, message: message.into() }
+        Error::Input {
+            kind,
+            message: message.into(),
+        }
     }
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
@@ -135,6 +141,10 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .get(line_start..)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }

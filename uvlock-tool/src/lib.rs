@@ -6,3 +6,7 @@
 
 pub mod error;
 pub mod lock;
+pub mod marker;
+pub mod pep508;
+pub mod plan;
+pub mod pyproject;

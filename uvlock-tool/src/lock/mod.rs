@@ -73,7 +73,13 @@ pub struct Dep {
 
 impl Dep {
     pub fn simple(name: &str) -> Dep {
-        Dep { name: name.to_string(), version: None, source: None, extra: Vec::new(), marker: None }
+        Dep {
+            name: name.to_string(),
+            version: None,
+            source: None,
+            extra: Vec::new(),
+            marker: None,
+        }
     }
 }
 
@@ -111,7 +117,10 @@ impl Package {
 
     /// True for the project itself (`source = { editable = "." }` or `{ virtual = "." }`).
     pub fn is_project_root(&self) -> bool {
-        matches!(self.source_kind(), Some(("editable" | "virtual" | "directory", ".")))
+        matches!(
+            self.source_kind(),
+            Some(("editable" | "virtual" | "directory", "."))
+        )
     }
 
     /// Does this edge point at this package?
@@ -124,8 +133,14 @@ impl Package {
 
 impl Lock {
     /// Packages with that (normalized) name.
-    pub fn packages_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (usize, &'a Package)> + 'a {
-        self.packages.iter().enumerate().filter(move |(_, p)| p.name == name)
+    pub fn packages_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Package)> + 'a {
+        self.packages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.name == name)
     }
 
     /// The index of the package an edge points at.
@@ -144,7 +159,13 @@ impl Lock {
             .flat_map(|(_, v)| match v {
                 Val::Array(items) => items
                     .iter()
-                    .filter_map(|i| if let Val::Str(s) = i { Some(s.clone()) } else { None })
+                    .filter_map(|i| {
+                        if let Val::Str(s) = i {
+                            Some(s.clone())
+                        } else {
+                            None
+                        }
+                    })
                     .collect(),
                 _ => Vec::new(),
             })
@@ -165,18 +186,28 @@ impl Lock {
 
     /// Fills the omitted version/source of every edge from the unique package of that name.
     pub(crate) fn fill_edges(&mut self) -> Result<(), String> {
-        let mut unique: std::collections::HashMap<String, (Option<String>, Inline, usize)> = Default::default();
+        let mut unique: std::collections::HashMap<String, (Option<String>, Inline, usize)> =
+            Default::default();
         for p in &self.packages {
-            let e = unique.entry(p.name.clone()).or_insert((p.version.clone(), p.source.clone(), 0));
+            let e =
+                unique
+                    .entry(p.name.clone())
+                    .or_insert((p.version.clone(), p.source.clone(), 0));
             e.2 += 1;
         }
         let fill = |d: &mut Dep| -> Result<(), String> {
             let Some((version, source, count)) = unique.get(&d.name) else {
-                return Err(format!("an edge points at `{}`, which has no [[package]] entry", d.name));
+                return Err(format!(
+                    "an edge points at `{}`, which has no [[package]] entry",
+                    d.name
+                ));
             };
             if d.source.is_none() {
                 if *count > 1 {
-                    return Err(format!("an edge to `{}` omits its version although it is locked more than once", d.name));
+                    return Err(format!(
+                        "an edge to `{}` omits its version although it is locked more than once",
+                        d.name
+                    ));
                 }
                 d.version = version.clone();
                 d.source = Some(source.clone());
@@ -187,7 +218,11 @@ impl Lock {
             for d in p.dependencies.iter_mut() {
                 fill(d)?;
             }
-            for (_, deps) in p.optional_dependencies.iter_mut().chain(p.dev_dependencies.iter_mut()) {
+            for (_, deps) in p
+                .optional_dependencies
+                .iter_mut()
+                .chain(p.dev_dependencies.iter_mut())
+            {
                 for d in deps.iter_mut() {
                     fill(d)?;
                 }

@@ -2,7 +2,9 @@
 
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use super::{Dep, Inline, Lock, Metadata, Package, Section, Val, LOCK_REVISION, LOCK_VERSION, UV_VERSION};
+use super::{
+    Dep, Inline, Lock, Metadata, Package, Section, Val, LOCK_REVISION, LOCK_VERSION, UV_VERSION,
+};
 use crate::error::{toml_error, Error, InputKind, Refusal, Result};
 
 fn schema(path: &str, msg: impl std::fmt::Display) -> Error {
@@ -22,19 +24,25 @@ pub(crate) fn value_to_val(v: &Value) -> Option<Val> {
         Value::Integer(i) => Val::Int(*i.value()),
         Value::Boolean(b) => Val::Bool(*b.value()),
         Value::Array(a) => Val::Array(a.iter().map(value_to_val).collect::<Option<Vec<_>>>()?),
-        Value::InlineTable(t) => {
-            Val::Table(t.iter().map(|(k, v)| Some((k.to_string(), value_to_val(v)?))).collect::<Option<Vec<_>>>()?)
-        }
+        Value::InlineTable(t) => Val::Table(
+            t.iter()
+                .map(|(k, v)| Some((k.to_string(), value_to_val(v)?)))
+                .collect::<Option<Vec<_>>>()?,
+        ),
         Value::Float(_) | Value::Datetime(_) => return None,
     })
 }
 
 fn item_val(path: &str, key: &str, item: &Item) -> Result<Val> {
-    item.as_value().and_then(value_to_val).ok_or_else(|| schema(path, format!("`{key}` has an unexpected type")))
+    item.as_value()
+        .and_then(value_to_val)
+        .ok_or_else(|| schema(path, format!("`{key}` has an unexpected type")))
 }
 
 fn item_str(path: &str, key: &str, item: &Item) -> Result<String> {
-    item.as_str().map(str::to_string).ok_or_else(|| schema(path, format!("`{key}` must be a string")))
+    item.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| schema(path, format!("`{key}` must be a string")))
 }
 
 fn item_inline(path: &str, key: &str, item: &Item) -> Result<Inline> {
@@ -66,7 +74,10 @@ fn inline_array(path: &str, key: &str, item: &Item) -> Result<Vec<Inline>> {
         .into_iter()
         .map(|v| match v {
             Val::Table(t) => Ok(t),
-            _ => Err(schema(path, format!("`{key}` must be an array of inline tables"))),
+            _ => Err(schema(
+                path,
+                format!("`{key}` must be an array of inline tables"),
+            )),
         })
         .collect()
 }
@@ -75,7 +86,13 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
     inline_array(path, key, item)?
         .into_iter()
         .map(|t| {
-            let mut dep = Dep { name: String::new(), version: None, source: None, extra: Vec::new(), marker: None };
+            let mut dep = Dep {
+                name: String::new(),
+                version: None,
+                source: None,
+                extra: Vec::new(),
+                marker: None,
+            };
             for (k, v) in t {
                 match (k.as_str(), v) {
                     ("name", Val::Str(s)) => dep.name = s,
@@ -85,7 +102,12 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
                         for e in a {
                             match e {
                                 Val::Str(s) => dep.extra.push(s),
-                                _ => return Err(schema(path, format!("`{key}`: `extra` must hold strings"))),
+                                _ => {
+                                    return Err(schema(
+                                        path,
+                                        format!("`{key}`: `extra` must hold strings"),
+                                    ))
+                                }
                             }
                         }
                     }
@@ -102,24 +124,37 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
 }
 
 fn named_dep_tables(path: &str, key: &str, table: &Table) -> Result<Vec<(String, Vec<Dep>)>> {
-    table.iter().map(|(k, item)| Ok((k.to_string(), dep_array(path, &format!("{key}.{k}"), item)?))).collect()
+    table
+        .iter()
+        .map(|(k, item)| Ok((k.to_string(), dep_array(path, &format!("{key}.{k}"), item)?)))
+        .collect()
 }
 
 fn sub_table<'a>(path: &str, key: &str, item: &'a Item) -> Result<&'a Table> {
-    item.as_table().ok_or_else(|| schema(path, format!("`{key}` must be a table")))
+    item.as_table()
+        .ok_or_else(|| schema(path, format!("`{key}` must be a table")))
 }
 
 fn parse_metadata(path: &str, table: &Table) -> Result<Metadata> {
     let mut m = Metadata::default();
     for (k, item) in table.iter() {
         match k {
-            "requires-dist" => m.requires_dist = inline_array(path, "metadata.requires-dist", item)?,
-            "provides-extras" => m.provides_extras = Some(str_array(path, "metadata.provides-extras", item)?),
+            "requires-dist" => {
+                m.requires_dist = inline_array(path, "metadata.requires-dist", item)?
+            }
+            "provides-extras" => {
+                m.provides_extras = Some(str_array(path, "metadata.provides-extras", item)?)
+            }
             "requires-dev" => {
                 let t = sub_table(path, "metadata.requires-dev", item)?;
                 let groups = t
                     .iter()
-                    .map(|(g, item)| Ok((g.to_string(), inline_array(path, "metadata.requires-dev", item)?)))
+                    .map(|(g, item)| {
+                        Ok((
+                            g.to_string(),
+                            inline_array(path, "metadata.requires-dev", item)?,
+                        ))
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 m.requires_dev = Some(groups);
             }
@@ -154,7 +189,9 @@ fn parse_package(path: &str, table: &Table) -> Result<Package> {
             "optional-dependencies" => {
                 p.optional_dependencies = named_dep_tables(path, k, sub_table(path, k, item)?)?;
             }
-            "dev-dependencies" => p.dev_dependencies = named_dep_tables(path, k, sub_table(path, k, item)?)?,
+            "dev-dependencies" => {
+                p.dev_dependencies = named_dep_tables(path, k, sub_table(path, k, item)?)?
+            }
             "metadata" => p.metadata = Some(parse_metadata(path, sub_table(path, k, item)?)?),
             other => return Err(unknown(path, &format!("package.{other}"))),
         }
@@ -168,7 +205,12 @@ fn parse_package(path: &str, table: &Table) -> Result<Package> {
     Ok(p)
 }
 
-fn collect_sections(path: &str, prefix: &[String], table: &Table, out: &mut Vec<Section>) -> Result<()> {
+fn collect_sections(
+    path: &str,
+    prefix: &[String],
+    table: &Table,
+    out: &mut Vec<Section>,
+) -> Result<()> {
     let mut entries = Vec::new();
     for (k, item) in table.iter() {
         if let Item::Value(_) = item {
@@ -176,7 +218,11 @@ fn collect_sections(path: &str, prefix: &[String], table: &Table, out: &mut Vec<
         }
     }
     if !entries.is_empty() || !table.is_implicit() {
-        out.push(Section { path: prefix.to_vec(), array_of_tables: false, entries });
+        out.push(Section {
+            path: prefix.to_vec(),
+            array_of_tables: false,
+            entries,
+        });
     }
     for (k, item) in table.iter() {
         let mut p = prefix.to_vec();
@@ -189,7 +235,11 @@ fn collect_sections(path: &str, prefix: &[String], table: &Table, out: &mut Vec<
                     for (k2, item2) in t.iter() {
                         es.push((k2.to_string(), item_val(path, k2, item2)?));
                     }
-                    out.push(Section { path: p.clone(), array_of_tables: true, entries: es });
+                    out.push(Section {
+                        path: p.clone(),
+                        array_of_tables: true,
+                        entries: es,
+                    });
                 }
             }
             Item::Value(_) | Item::None => {}
@@ -216,21 +266,30 @@ pub fn parse(path: &str, text: &str) -> Result<Lock> {
     for (k, item) in root.iter() {
         match k {
             "version" => {
-                lock.version = item.as_integer().ok_or_else(|| schema(path, "`version` must be an integer"))?;
+                lock.version = item
+                    .as_integer()
+                    .ok_or_else(|| schema(path, "`version` must be an integer"))?;
                 has_version = true;
             }
             "revision" => {
-                lock.revision = item.as_integer().ok_or_else(|| schema(path, "`revision` must be an integer"))?;
+                lock.revision = item
+                    .as_integer()
+                    .ok_or_else(|| schema(path, "`revision` must be an integer"))?;
             }
             "requires-python" => lock.requires_python = item_str(path, k, item)?,
             "resolution-markers" => lock.resolution_markers = str_array(path, k, item)?,
             "supported-markers" => lock.supported_markers = str_array(path, k, item)?,
             "required-markers" => lock.required_markers = str_array(path, k, item)?,
-            "options" | "manifest" => {
-                collect_sections(path, &[k.to_string()], sub_table(path, k, item)?, &mut lock.sections)?
-            }
+            "options" | "manifest" => collect_sections(
+                path,
+                &[k.to_string()],
+                sub_table(path, k, item)?,
+                &mut lock.sections,
+            )?,
             "package" => {
-                let arr = item.as_array_of_tables().ok_or_else(|| schema(path, "`package` must be [[package]] tables"))?;
+                let arr = item
+                    .as_array_of_tables()
+                    .ok_or_else(|| schema(path, "`package` must be [[package]] tables"))?;
                 for t in arr.iter() {
                     lock.packages.push(parse_package(path, t)?);
                 }

@@ -8,7 +8,9 @@ use super::{Dep, Inline, Lock, Package, Val};
 
 /// Serializes a lock exactly as uv does.
 pub fn write(lock: &Lock) -> String {
-    let mut w = Writer { out: String::with_capacity(64 * 1024) };
+    let mut w = Writer {
+        out: String::with_capacity(64 * 1024),
+    };
     w.key_value_str("version", None, Some(lock.version));
     if lock.revision > 0 {
         w.key_value_str("revision", None, Some(lock.revision));
@@ -55,7 +57,10 @@ struct Writer {
 }
 
 fn is_bare_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl Writer {
@@ -222,7 +227,12 @@ impl Writer {
         self.finish_inline(first);
     }
 
-    fn dep_tables(&mut self, table: &str, groups: &[(String, Vec<Dep>)], count: &HashMap<&str, usize>) {
+    fn dep_tables(
+        &mut self,
+        table: &str,
+        groups: &[(String, Vec<Dep>)],
+        count: &HashMap<&str, usize>,
+    ) {
         if groups.is_empty() {
             return;
         }
@@ -277,7 +287,9 @@ impl Writer {
                 }
                 if let Some(extras) = m.provides_extras.as_ref().filter(|e| !e.is_empty()) {
                     self.key_start("provides-extras");
-                    self.val(&Val::Array(extras.iter().map(|e| Val::Str(e.clone())).collect()));
+                    self.val(&Val::Array(
+                        extras.iter().map(|e| Val::Str(e.clone())).collect(),
+                    ));
                     self.raw("\n");
                 }
                 if let Some(groups) = &m.requires_dev {

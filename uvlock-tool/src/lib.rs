@@ -4,7 +4,10 @@
 //! Data flow: [`pyproject`] (toml_edit, format-preserving) and [`lock`] (typed model + uv's writer) feed the pure
 //! [`plan`], whose result is checked ([`diff`]) or written atomically ([`fsio`]). [`cli`] ties them together.
 
+pub mod cli;
+pub mod diff;
 pub mod error;
+pub mod fsio;
 pub mod lock;
 pub mod marker;
 pub mod pep508;

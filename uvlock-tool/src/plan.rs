@@ -547,6 +547,9 @@ fn occurrence_where(o: &pyproject::Occurrence) -> String {
     }
 }
 
+/// Rewrites one of the project's own requirement entries on the dependency.
+type EntryRewrite = Box<dyn Fn(&Inline) -> Result<Inline>>;
+
 /// Computes the switch for one service.
 pub fn plan(inputs: &Inputs) -> Result<Plan> {
     let name = crate::pep508::normalize_name(inputs.name);
@@ -618,11 +621,9 @@ pub fn plan(inputs: &Inputs) -> Result<Plan> {
     }
     let extras = requested_extras(&lock, &name);
 
-    let (new_pkg, new_source_form, entry_part): (
-        Package,
-        SourceForm,
-        Box<dyn Fn(&Inline) -> Result<Inline>>,
-    ) = match inputs.target {
+    let (new_pkg, new_source_form, entry_part): (Package, SourceForm, EntryRewrite) = match inputs
+        .target
+    {
         Target::Editable | Target::Directory => {
             let (local_label, local_text) = inputs.local;
             let local = pyproject::read_local_package(local_label, local_text)?;

@@ -1,0 +1,225 @@
+//! `uvlock-tool switch`: reads the inputs, runs the plan for every service directory and writes, checks or
+//! diffs. Output goes to the given writers so tests can capture it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, InputKind, Result};
+use crate::plan::{plan, Inputs, Target};
+use crate::{diff, fsio};
+
+/// What to do with the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+    Diff,
+}
+
+/// Parsed `switch` arguments.
+#[derive(Debug, Clone)]
+pub struct SwitchOptions {
+    pub to: Target,
+    pub package: String,
+    pub path: PathBuf,
+    pub from: Option<PathBuf>,
+    pub mode: Mode,
+    pub services: Vec<String>,
+}
+
+/// The `--version` text.
+pub fn version_text() -> String {
+    format!(
+        "{} (writes uv.lock as uv {}: version = {}, revision = {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::lock::UV_VERSION,
+        crate::lock::LOCK_VERSION,
+        crate::lock::LOCK_REVISION
+    )
+}
+
+fn usage(msg: impl Into<String>) -> Error {
+    Error::input(InputKind::Usage, msg)
+}
+
+fn expand(services: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for s in services {
+        if s.contains(['*', '?', '[']) {
+            let paths = glob::glob(s).map_err(|e| usage(format!("invalid glob `{s}`: {e}")))?;
+            let mut matched: Vec<String> = paths
+                .filter_map(std::result::Result::ok)
+                .filter(|p| p.is_dir())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            matched.sort();
+            if matched.is_empty() {
+                return Err(usage(format!("`{s}` matches no directory")));
+            }
+            out.extend(matched);
+        } else {
+            out.push(s.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn label(s: &str) -> String {
+    let t = s.trim_end_matches('/');
+    if t.is_empty() {
+        "/".to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+fn join_label(dir: &str, file: &str) -> String {
+    if dir == "." {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+/// Runs `switch`; returns the exit status (0 ok, 1 drift, 2 needs the resolver, 3 input error).
+pub fn switch(opts: &SwitchOptions, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match switch_inner(opts, cwd, out, err) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn switch_inner(
+    opts: &SwitchOptions,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32> {
+    if opts.services.is_empty() {
+        return Err(usage("no service directory given"));
+    }
+    let services = expand(&opts.services)?;
+    let sdk_dir = fsio::normalize(&cwd.join(&opts.path));
+    let sdk_label = label(&opts.path.to_string_lossy());
+    let sdk_pyproject_label = join_label(&sdk_label, "pyproject.toml");
+    let sdk_text = match opts.to {
+        Target::Registry => String::new(),
+        _ => fsio::read(&sdk_dir.join("pyproject.toml")).map_err(|_| {
+            usage(format!(
+                "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path)"
+            ))
+        })?,
+    };
+    let reference = match &opts.from {
+        Some(p) => Some((p.to_string_lossy().into_owned(), fsio::read(&cwd.join(p))?)),
+        None => None,
+    };
+    let mut status = 0;
+    for svc in &services {
+        let code = match one(
+            opts,
+            cwd,
+            svc,
+            &sdk_dir,
+            &sdk_pyproject_label,
+            &sdk_text,
+            reference.as_ref(),
+            out,
+            err,
+        ) {
+            Ok(code) => code,
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                e.exit_code()
+            }
+        };
+        status = status.max(code);
+    }
+    Ok(status)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one(
+    opts: &SwitchOptions,
+    cwd: &Path,
+    svc: &str,
+    sdk_dir: &Path,
+    sdk_label: &str,
+    sdk_text: &str,
+    reference: Option<&(String, String)>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32> {
+    let svc_label = label(svc);
+    let dir = fsio::normalize(&cwd.join(svc));
+    if !dir.is_dir() {
+        return Err(usage(format!("{svc_label}: not a directory")));
+    }
+    let py_path = dir.join("pyproject.toml");
+    let lock_path = dir.join("uv.lock");
+    let pyproject = fsio::read(&py_path)?;
+    let lock = fsio::read(&lock_path)?;
+    let rel = fsio::relative(&dir, sdk_dir).ok_or_else(|| {
+        Error::refuse(
+            crate::error::Refusal::AbsolutePath,
+            format!("{} cannot be expressed relative to {svc_label}; refusing to write an absolute path", sdk_dir.display()),
+        )
+    })?;
+    let p = plan(&Inputs {
+        service: &svc_label,
+        pyproject: &pyproject,
+        lock: &lock,
+        name: &opts.package,
+        target: opts.to,
+        local: (sdk_label, sdk_text),
+        rel_path: &rel,
+        reference: reference.map(|(l, t)| (l.as_str(), t.as_str())),
+    })?;
+    let py_label = join_label(&svc_label, "pyproject.toml");
+    let lock_label = join_label(&svc_label, "uv.lock");
+    let changed = p.pyproject != pyproject || p.lock != lock;
+    match opts.mode {
+        Mode::Check | Mode::Diff => {
+            let text = diff::unified(&py_label, &pyproject, &p.pyproject)
+                + &diff::unified(&lock_label, &lock, &p.lock);
+            let _ = out.write_all(text.as_bytes());
+            if opts.mode == Mode::Diff {
+                return Ok(0);
+            }
+            if changed {
+                let _ = writeln!(
+                    err,
+                    "error: {svc_label}: uv.lock/pyproject.toml are out of date for mode {}; run `uvlock-tool switch --to {} --package {} --path {} {svc_label}`",
+                    opts.to.as_str(),
+                    opts.to.as_str(),
+                    opts.package,
+                    opts.path.display()
+                );
+                Ok(1)
+            } else {
+                let _ = writeln!(err, "{svc_label}: up to date ({})", opts.to.as_str());
+                Ok(0)
+            }
+        }
+        Mode::Write => {
+            let n = fsio::write_all_atomic(&[
+                (py_path, &p.pyproject, &pyproject),
+                (lock_path, &p.lock, &lock),
+            ])?;
+            if n == 0 {
+                let _ = writeln!(err, "{svc_label}: unchanged ({})", opts.to.as_str());
+            } else {
+                let detail = if p.notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", p.notes.join("; "))
+                };
+                let _ = writeln!(err, "{svc_label}: switched to {}{detail}", opts.to.as_str());
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,3 +1,11 @@
 //! Shared helpers for the end-to-end tests.
 
+pub mod cache;
+pub mod compare;
+pub mod corpus;
+pub mod oracle;
+pub mod parity;
+pub mod plugin;
 pub mod provision;
+pub mod uv;
+pub mod reference;

@@ -1,0 +1,140 @@
+//! The parity checks shared by the test files: run the plugin over a corpus (through protoc or buf, with some
+//! parameters) and compare its output tree byte for byte with the reference (or the oracle applied to it).
+
+use std::path::PathBuf;
+
+use crate::compare::{assert_trees_equal, read_tree, report_path, Tree};
+use crate::corpus::Corpus;
+use crate::oracle::{self, Mapping};
+use crate::plugin;
+use crate::provision::{npm_tools, python_tools, scratch_dir, NpmTools, PythonTools};
+use crate::reference::{reference_tree, select_outputs};
+
+/// What runs the plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    /// `python -m grpc_tools.protoc` (protoc 35.1) with `--plugin`.
+    Protoc,
+    /// `buf generate` (buf 1.75.0) with a `local:` plugin, `strategy: all`.
+    Buf,
+}
+
+/// One parity case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Unique name (scratch directory `target/e2e-scratch/<name>`).
+    pub name: String,
+    pub driver: Driver,
+    /// `prefix=` mappings (empty: no prefix parameter).
+    pub mappings: Vec<Mapping>,
+    /// `outputs=` value (None: parameter absent = all three).
+    pub outputs: Option<String>,
+}
+
+impl Case {
+    pub fn new(name: &str, driver: Driver) -> Self {
+        Case {
+            name: name.to_string(),
+            driver,
+            mappings: Vec::new(),
+            outputs: None,
+        }
+    }
+
+    pub fn prefix(mut self, root: &str, py_prefix: &str) -> Self {
+        self.mappings.push(Mapping::new(root, py_prefix));
+        self
+    }
+
+    pub fn outputs(mut self, outputs: &str) -> Self {
+        self.outputs = Some(outputs.to_string());
+        self
+    }
+
+    /// The plugin parameter string (None if empty).
+    pub fn parameter(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.mappings.iter().map(Mapping::parameter).collect();
+        if let Some(o) = &self.outputs {
+            parts.push(format!("outputs={o}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(","))
+    }
+
+    /// The expected tree: the oracle applied to the reference, restricted to the selected outputs.
+    pub fn expected(&self, reference: &Tree) -> Tree {
+        let tree = if self.mappings.is_empty() {
+            reference.clone()
+        } else {
+            oracle::apply(reference, &self.mappings)
+        };
+        match &self.outputs {
+            Some(o) => select_outputs(&tree, o),
+            None => tree,
+        }
+    }
+}
+
+/// The reference tools a case needs; `None` (skip) if unavailable outside CI.
+pub fn tools(driver: Driver) -> Option<(PythonTools, Option<NpmTools>)> {
+    let py = python_tools()?;
+    match driver {
+        Driver::Protoc => Some((py, None)),
+        Driver::Buf => Some((py, Some(npm_tools()?))),
+    }
+}
+
+/// Runs the plugin for `case` over `corpus` and returns the output directory.
+pub fn run_case(case: &Case, corpus: &Corpus, py: &PythonTools, npm: Option<&NpmTools>) -> PathBuf {
+    let scratch = scratch_dir(&case.name);
+    let out = scratch.join("out");
+    std::fs::create_dir_all(&out).expect("create output dir");
+    let param = case.parameter();
+    match case.driver {
+        Driver::Protoc => plugin::run_with_protoc(py, corpus, &out, param.as_deref(), &scratch),
+        Driver::Buf => plugin::run_with_buf(
+            npm.expect("buf case needs npm tools"),
+            py,
+            corpus,
+            &scratch,
+            &out,
+            param.as_deref(),
+        ),
+    }
+    out
+}
+
+/// The whole check: tools (or skip), reference (cached), plugin run, oracle, byte comparison.
+pub fn check(case: &Case, corpus: impl FnOnce(Option<&NpmTools>) -> Corpus) {
+    let Some((py, npm)) = tools(case.driver) else {
+        return;
+    };
+    let corpus = corpus(npm.as_ref());
+    let reference = reference_tree(&py, &corpus);
+    let expected = case.expected(&reference);
+    let out = run_case(case, &corpus, &py, npm.as_ref());
+    let actual = read_tree(&out);
+    let label = format!(
+        "{} [{:?}, corpus {}, param {:?}] vs {}",
+        case.name,
+        case.driver,
+        corpus.name,
+        case.parameter(),
+        if case.mappings.is_empty() {
+            "reference"
+        } else {
+            "oracle(reference)"
+        }
+    );
+    assert_trees_equal(
+        &label,
+        &expected,
+        &actual,
+        &report_path(out.parent().expect("scratch"), "compare"),
+    );
+}
+
+/// [`check`] for the googleapis corpus (needs the npm tools also for protoc cases).
+pub fn check_googleapis(case: &Case) {
+    let Some(npm) = npm_tools() else { return };
+    check(case, |_| Corpus::googleapis(&npm));
+}

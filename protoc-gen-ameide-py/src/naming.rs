@@ -35,6 +35,13 @@ pub fn module_alias(file: &str) -> String {
     module_name(file).replace('_', "__").replace('.', "_dot_")
 }
 
+/// The file name grpc's version-check message cites: `StripProto(file)` with `-` → `_`, + `_pb2_grpc.py`
+/// (`a/b-c.d.proto` → `a/b_c.d_pb2_grpc.py`). A proto-relative path, never prefixed; dots stay, so it is not
+/// the output path.
+pub fn pb2_grpc_file_name(file: &str) -> String {
+    strip_proto(file).replace('-', "_") + "_pb2_grpc.py"
+}
+
 /// Whether any dotted component of a module is a keyword (such modules are imported with importlib).
 pub fn contains_keyword(module: &str) -> bool {
     module.split('.').any(is_keyword)
@@ -61,6 +68,12 @@ pub fn import_as(module: &str, alias: &str) -> String {
 /// The last dotted component of a module (`a.b.c_pb2` → `c_pb2`).
 pub fn module_leaf(module: &str) -> &str {
     module.rsplit_once('.').map_or(module, |(_, leaf)| leaf)
+}
+
+/// The alias protoc's pyi generator binds an imported module to: `_` + its last component (`_types_pb2`). The
+/// stub de-duplicates clashes by appending `_1`.
+pub fn pyi_module_alias(file: &str) -> String {
+    format!("_{}", module_leaf(&module_name(file)))
 }
 
 /// protoc's module-level descriptor variable of a message or enum: `_` + the upper-cased names from the

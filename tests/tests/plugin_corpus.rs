@@ -3,6 +3,7 @@
 //! * no parameters == the grpcio-tools reference (generated at test time, cached under `target/`);
 //! * `prefix=` mapping(s) == the rewrite oracle applied to the reference;
 //! * `outputs=` subsets == the matching files of the reference (or oracle) and nothing else;
+//!
 //! under protoc 35.1 (grpcio-tools 1.85.1) and under buf 1.75.0 (`local:` plugin, `strategy: all`).
 //!
 //! A failure lists the differing / missing / extra files and shows the first differing line; the full report and

@@ -298,6 +298,19 @@ pub fn parameter_of(request: &[u8]) -> Option<String> {
     String::from_utf8(rec.get(pos..pos + len)?.to_vec()).ok()
 }
 
+/// The value of the last top-level varint record with number `field` (e.g. CodeGeneratorResponse
+/// `minimum_edition` = 3 / `maximum_edition` = 4, which prost-types' older plugin.proto does not know).
+pub fn varint_field(buf: &[u8], field: u64) -> Option<u64> {
+    let records = top_level_records(buf)?;
+    let (_, _, rec) = records
+        .into_iter()
+        .rev()
+        .find(|(f, w, _)| *f == field && *w == 0)?;
+    let mut pos = 0;
+    read_varint(rec, &mut pos)?;
+    read_varint(rec, &mut pos)
+}
+
 /// `tests/requests/<name>`.
 pub fn request_path(name: &str) -> PathBuf {
     repo_root().join("tests/requests").join(name)
@@ -326,6 +339,15 @@ mod tests {
         let p = "prefix=a:b.c".repeat(20);
         let new = with_parameter(&req, Some(&p));
         assert_eq!(parameter_of(&new).as_deref(), Some(p.as_str()));
+        assert_eq!(
+            varint_field(b"\x10\x03\x18\xe6\x07\x20\xe9\x07", 3),
+            Some(998)
+        );
+        assert_eq!(
+            varint_field(b"\x10\x03\x18\xe6\x07\x20\xe9\x07", 4),
+            Some(1001)
+        );
+        assert_eq!(varint_field(b"\x10\x03", 4), None);
         assert!(top_level_records(b"\x0a\x05ab").is_none());
         assert!(top_level_records(b"\x0f").is_none());
     }

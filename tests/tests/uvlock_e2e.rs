@@ -1,0 +1,478 @@
+//! uvlock-tool against real uv 0.13.9: every switch must produce the bytes `uv lock` writes from the same
+//! inputs, and `uv lock --locked --offline` must accept the result. Refusals exit 2 and leave files untouched.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use e2e_tests::uv::{self, assert_same, read, run_tool, service_pyproject, World, SDK_PYPROJECT};
+
+const SDK_REL: &str = "../../packages/ameide_sdk_python";
+const EDITABLE_SOURCE: &str = "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\", editable = true }\n";
+const DIRECTORY_SOURCE: &str =
+    "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\" }\n";
+
+struct Case {
+    world: &'static World,
+    dir: PathBuf,
+}
+
+impl Case {
+    /// A monorepo with the SDK at packages/ameide_sdk_python and `services/inference` locked in registry form.
+    fn registry(name: &str, deps: &str, rest: &str) -> Option<Case> {
+        let world = World::get()?;
+        let dir = world.case(name);
+        uv::write_sdk(&dir.join("packages/ameide_sdk_python"), SDK_PYPROJECT);
+        let svc = dir.join("services/inference");
+        uv::write_service(&svc, &service_pyproject(&world.index_url, deps, rest));
+        world.lock(&svc);
+        assert!(read(&svc.join("uv.lock")).contains("source = { registry = \"http://127.0.0.1:"));
+        Some(Case { world, dir })
+    }
+
+    fn svc(&self, name: &str) -> PathBuf {
+        self.dir.join("services").join(name)
+    }
+
+    fn set_sdk(&self, pyproject: &str) {
+        fs::write(
+            self.dir.join("packages/ameide_sdk_python/pyproject.toml"),
+            pyproject,
+        )
+        .expect("write sdk");
+    }
+
+    /// Copies services/inference to services/<name>, appends `source` to its pyproject and runs real `uv lock`.
+    fn uv_expectation(&self, name: &str, source: &str) -> PathBuf {
+        let to = self.svc(name);
+        let _ = fs::remove_dir_all(&to);
+        uv::copy_tree(&self.svc("inference"), &to);
+        let py = to.join("pyproject.toml");
+        if !source.is_empty() {
+            fs::write(&py, read(&py) + source).expect("append source");
+        }
+        self.world.lock(&to);
+        to
+    }
+
+    fn tool(&self, args: &[&str]) -> std::process::Output {
+        run_tool(&self.dir, args)
+    }
+
+    fn switch(&self, to: &str, extra: &[&str]) -> std::process::Output {
+        let mut args = vec![
+            "switch",
+            "--to",
+            to,
+            "--package",
+            "ameide-sdk-python",
+            "--path",
+            "packages/ameide_sdk_python",
+        ];
+        args.extend_from_slice(extra);
+        if !extra.iter().any(|a| a.starts_with("services")) {
+            args.push("services/inference");
+        }
+        self.tool(&args)
+    }
+
+    fn assert_matches_uv(&self, expected: &Path, what: &str) {
+        let svc = self.svc("inference");
+        assert_same(
+            &format!("{what}: uv.lock"),
+            &read(&svc.join("uv.lock")),
+            &read(&expected.join("uv.lock")),
+        );
+        assert_same(
+            &format!("{what}: pyproject.toml"),
+            &read(&svc.join("pyproject.toml")),
+            &read(&expected.join("pyproject.toml")),
+        );
+        // uv itself accepts the written lock as up to date, offline.
+        uv::run_ok(
+            self.world
+                .uv(&svc)
+                .args(["lock", "--locked", "--offline", "--quiet"]),
+        );
+    }
+
+    fn snapshot(&self) -> (String, String) {
+        let svc = self.svc("inference");
+        (
+            read(&svc.join("pyproject.toml")),
+            read(&svc.join("uv.lock")),
+        )
+    }
+}
+
+fn ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "uvlock-tool failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const BASE_DEPS: &str =
+    "    \"ameide-sdk-python==2.10.1\",\n    \"fastapi>=0.115\",\n    \"uvicorn>=0.30\",\n";
+const DEV_GROUP: &str = "\n[dependency-groups]\ndev = [\"pytest>=8\"]\n";
+
+#[test]
+fn forward_editable_and_directory_match_uv_and_second_run_is_a_noop() {
+    let Some(c) = Case::registry("forward", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let registry = c.snapshot();
+    let want = c.uv_expectation("want-editable", EDITABLE_SOURCE);
+
+    // --check reports drift with a diff and writes nothing.
+    let out = c.switch("editable", &["--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("--- a/services/inference/uv.lock\n+++ b/services/inference/uv.lock"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+source = { editable = \"../../packages/ameide_sdk_python\" }"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("--- a/services/inference/pyproject.toml"),
+        "{diff}"
+    );
+    assert_eq!(c.snapshot(), registry, "--check must not write");
+    let out = c.switch("editable", &["--diff"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+++ b/services/inference/uv.lock"));
+    assert_eq!(c.snapshot(), registry, "--diff must not write");
+
+    ok(&c.switch("editable", &[]));
+    c.assert_matches_uv(&want, "registry -> editable");
+
+    // A second run changes nothing, and --check passes.
+    let before = c.snapshot();
+    let out = c.switch("editable", &[]);
+    ok(&out);
+    assert!(stderr(&out).contains("unchanged"), "{}", stderr(&out));
+    assert_eq!(c.snapshot(), before);
+    ok(&c.switch("editable", &["--check"]));
+
+    // editable -> directory.
+    let want_dir = c.uv_expectation("want-directory", "");
+    fs::write(
+        want_dir.join("pyproject.toml"),
+        read(&want_dir.join("pyproject.toml")).replace(", editable = true }", " }"),
+    )
+    .expect("edit");
+    c.world.lock(&want_dir);
+    ok(&c.switch("directory", &[]));
+    c.assert_matches_uv(&want_dir, "editable -> directory");
+    assert!(read(&c.svc("inference").join("pyproject.toml")).ends_with(DIRECTORY_SOURCE));
+}
+
+#[test]
+fn reverse_with_reference_lock_matches_uv_and_without_one_is_refused() {
+    let Some(c) = Case::registry("reverse", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let registry = c.snapshot();
+    fs::write(c.dir.join("ref.lock"), &registry.1).expect("save reference");
+    ok(&c.switch("editable", &[]));
+    let editable = c.snapshot();
+
+    let out = c.switch("registry", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error[E011 no-reference]: reverting to the registry needs the registry entry for ameide-sdk-python==2.10.1; pass --from <lock>"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(c.snapshot(), editable, "nothing written on refusal");
+
+    ok(&c.switch("registry", &["--from", "ref.lock"]));
+    assert_same("reverse: uv.lock", &c.snapshot().1, &registry.1);
+    assert_same("reverse: pyproject.toml", &c.snapshot().0, &registry.0);
+    uv::run_ok(
+        c.world
+            .uv(&c.svc("inference"))
+            .args(["lock", "--locked", "--offline", "--quiet"]),
+    );
+}
+
+#[test]
+fn pep508_forms_match_uv() {
+    let deps = "    \"fastapi>=0.115\",\n    \"Ameide_SDK.python[grpc] >= 2.10 ; sys_platform == \\\"linux\\\"\",\n";
+    let rest = "\n[project.optional-dependencies]\nsdk = [\"ameide-sdk-python==2.10.1; python_version >= '3.12'\"]\n\n[dependency-groups]\ndev = [\"pytest>=8\", \"ameide_sdk_python[grpc]>=2.10\"]\n";
+    let Some(c) = Case::registry("pep508", deps, rest) else {
+        return;
+    };
+    // The sources key is matched by normalized name too.
+    let want = c.uv_expectation("want", EDITABLE_SOURCE);
+    ok(&c.switch("editable", &[]));
+    c.assert_matches_uv(&want, "pep508 forms");
+}
+
+fn sdk_variant(deps: &str) -> String {
+    SDK_PYPROJECT.replace(
+        "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n",
+        deps,
+    )
+}
+
+#[test]
+fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
+    let Some(c) = Case::registry("sdk-changes", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let registry = c.snapshot();
+    let svc = c.svc("inference");
+    let variants = [
+        ("drop-httpx", sdk_variant("    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n")),
+        (
+            "add-existing",
+            sdk_variant("    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n    \"anyio>=4\",\n    \"idna; sys_platform == 'linux'\",\n    \"h11 ; python_version >= '3.8'\",\n    \"sniffio; python_version < '3.10'\",\n"),
+        ),
+        (
+            "markers",
+            sdk_variant("    \"grpcio>=1.60; platform_system != 'Windows'\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27; implementation_name == 'cpython' and python_version < '3.14'\",\n    \"anyio; platform_machine == 'x86_64' and sys_platform == 'linux'\",\n"),
+        ),
+        ("dynamic-version", SDK_PYPROJECT.replace("version = \"2.10.1\"", "dynamic = [\"version\"]") + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n"),
+    ];
+    for (name, sdk) in &variants {
+        // Forward from the registry lock with the changed SDK.
+        fs::write(svc.join("pyproject.toml"), &registry.0).expect("reset");
+        fs::write(svc.join("uv.lock"), &registry.1).expect("reset");
+        c.set_sdk(sdk);
+        let want = c.uv_expectation(&format!("want-{name}"), EDITABLE_SOURCE);
+        ok(&c.switch("editable", &[]));
+        c.assert_matches_uv(&want, name);
+    }
+    // Refresh: an editable lock made with one SDK, brought up to date after the SDK's dependencies change.
+    c.set_sdk(SDK_PYPROJECT);
+    fs::write(svc.join("pyproject.toml"), &registry.0).expect("reset");
+    fs::write(svc.join("uv.lock"), &registry.1).expect("reset");
+    ok(&c.switch("editable", &[]));
+    for (name, sdk) in &variants {
+        c.set_sdk(sdk);
+        let out = c.switch("editable", &["--check"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: the stale lock must be reported"
+        );
+        let want = c.uv_expectation(&format!("refresh-{name}"), "");
+        ok(&c.switch("editable", &[]));
+        c.assert_matches_uv(&want, &format!("refresh {name}"));
+    }
+}
+
+/// Runs a refusal and checks code, message, exit 2 and untouched files.
+fn assert_refused(c: &Case, sdk: &str, code: &str, message: &str) {
+    c.set_sdk(sdk);
+    let before = c.snapshot();
+    let out = c.switch("editable", &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{code}: {err}");
+    assert!(err.contains(&format!("error[{code}]")), "{code}: {err}");
+    assert!(
+        err.contains(message),
+        "{code}: expected `{message}` in:\n{err}"
+    );
+    assert!(err.contains("hint: run `uv lock`"), "{err}");
+    assert_eq!(c.snapshot(), before, "{code}: files must be untouched");
+    let leftovers: Vec<_> = fs::read_dir(c.svc("inference"))
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".uvlock-tool"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left behind");
+}
+
+#[test]
+fn refusals_exit_2_and_write_nothing() {
+    let Some(c) = Case::registry("refusals", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let base = "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n";
+    assert_refused(
+        &c,
+        &sdk_variant(&format!("{base}    \"pyyaml>=6\",\n")),
+        "E001 new-package",
+        "requires `pyyaml>=6`, which is not in uv.lock",
+    );
+    assert_refused(
+        &c,
+        &sdk_variant(&format!("{base}    \"anyio>=999\",\n")),
+        "E002 version-conflict",
+        "requires `anyio>=999`, but uv.lock pins anyio",
+    );
+    assert_refused(
+        &c,
+        &sdk_variant(
+            "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx[http2]>=0.27\",\n",
+        ),
+        "E004 missing-extra",
+        "uv.lock has no `http2` extra for httpx",
+    );
+    assert_refused(
+        &c,
+        &SDK_PYPROJECT.replace(
+            "version = \"2.10.1\"",
+            "version = \"2.10.1\"\ndynamic = [\"dependencies\"]",
+        ),
+        "E005 dynamic-metadata",
+        "declares `dependencies` as dynamic",
+    );
+    assert_refused(
+        &c,
+        &SDK_PYPROJECT.replace(
+            "requires-python = \">=3.11\"",
+            "requires-python = \">=3.12\"",
+        ),
+        "E006 requires-python",
+        "requires Python `>=3.12`, but the lock targets `>=3.11`",
+    );
+    assert_refused(
+        &c,
+        &sdk_variant(&format!(
+            "{base}    \"idna; sys_platform == 'linux' or sys_platform == 'darwin'\",\n"
+        )),
+        "E009 marker",
+        "cannot canonicalize marker `sys_platform == 'linux' or sys_platform == 'darwin'`",
+    );
+    assert_refused(
+        &c,
+        &(SDK_PYPROJECT.to_string() + "\n[tool.uv.sources]\nhttpx = { path = \"../httpx\" }\n"),
+        "E010 nested-source",
+        "maps `httpx` to another source",
+    );
+
+    // A newer lock revision and an unknown schema version are refused.
+    c.set_sdk(SDK_PYPROJECT);
+    let svc = c.svc("inference");
+    let lock = read(&svc.join("uv.lock"));
+    for (edited, msg) in [
+        (
+            lock.replace("revision = 5", "revision = 6"),
+            "has revision 6; this uvlock-tool writes revision 5 (uv 0.13.9)",
+        ),
+        (
+            lock.replace("version = 1\n", "version = 2\n"),
+            "uses lock schema version 2",
+        ),
+    ] {
+        fs::write(svc.join("uv.lock"), &edited).expect("edit lock");
+        let out = c.switch("editable", &[]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("error[E012 lock-format]") && stderr(&out).contains(msg),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(read(&svc.join("uv.lock")), edited);
+    }
+    fs::write(svc.join("uv.lock"), &lock).expect("restore");
+
+    // An absolute path in the service's source is refused.
+    let py = read(&svc.join("pyproject.toml"));
+    let abs = format!(
+        "{py}\n[tool.uv.sources]\nameide-sdk-python = {{ path = \"{}\", editable = true }}\n",
+        c.dir.join("packages/ameide_sdk_python").display()
+    );
+    fs::write(svc.join("pyproject.toml"), &abs).expect("abs");
+    let out = c.switch("editable", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error[E014 absolute-path]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&svc.join("pyproject.toml")), abs);
+    fs::write(svc.join("pyproject.toml"), &py).expect("restore");
+
+    // Broken TOML: file:line:col, exit 3.
+    fs::write(
+        svc.join("pyproject.toml"),
+        py.replace("name = \"inference\"", "name = \"inference"),
+    )
+    .expect("break");
+    let out = c.switch("editable", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("error[E102 toml]: services/inference/pyproject.toml:2:"),
+        "{}",
+        stderr(&out)
+    );
+    fs::write(svc.join("pyproject.toml"), &py).expect("restore");
+    let _ = SDK_REL;
+}
+
+#[test]
+fn several_services_in_one_call_each_reported() {
+    let Some(c) = Case::registry("multi", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let want = c.uv_expectation("want", EDITABLE_SOURCE);
+    let reg = c.snapshot();
+    for s in ["alpha", "beta"] {
+        let d = c.svc(s);
+        uv::copy_tree(&c.svc("inference"), &d);
+        fs::write(d.join("pyproject.toml"), &reg.0).expect("reset");
+        fs::write(d.join("uv.lock"), &reg.1).expect("reset");
+    }
+    let _ = fs::remove_dir_all(&want.join(".venv"));
+    // --check over a glob: every stale service is reported; `want` is already up to date.
+    let out = c.tool(&[
+        "switch",
+        "--to",
+        "editable",
+        "--package",
+        "ameide-sdk-python",
+        "--path",
+        "packages/ameide_sdk_python",
+        "--check",
+        "services/*",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for s in ["services/alpha", "services/beta", "services/inference"] {
+        assert!(
+            err.contains(&format!(
+                "error: {s}: uv.lock/pyproject.toml are out of date"
+            )),
+            "{err}"
+        );
+    }
+    assert!(err.contains("services/want: up to date"), "{err}");
+    let out = c.tool(&[
+        "switch",
+        "--to",
+        "editable",
+        "--package",
+        "ameide-sdk-python",
+        "--path",
+        "packages/ameide_sdk_python",
+        "services/alpha",
+        "services/beta",
+        "services/inference",
+    ]);
+    ok(&out);
+    for s in ["alpha", "beta", "inference"] {
+        assert!(
+            stderr(&out).contains(&format!("services/{s}: switched to editable")),
+            "{}",
+            stderr(&out)
+        );
+        assert_same(
+            s,
+            &read(&c.svc(s).join("uv.lock")),
+            &read(&want.join("uv.lock")),
+        );
+    }
+}

@@ -14,7 +14,7 @@ EXT_DOUBLE_BIG_FIELD_NUMBER: _ClassVar[int]
 ext_double_big: _descriptor.FieldDescriptor
 
 class DoubleDefaults(_message.Message):
-    __slots__ = ("d_0p1", "d_1e6", "d_1eneg_7", "d_123456789", "d_3p4028235e38", "d_nan", "d_inf", "d_neg_inf", "d_neg_0", "d_0", "d_1", "d_neg_1p5", "d_100", "d_1e15", "d_1e16", "d_1e17", "d_1e21", "d_1e22", "d_1e100", "d_1p7976931348623157e308", "d_5eneg_324", "d_2p2250738585072014eneg_308", "d_0p30000000000000004", "d_123456789012345678", "d_neg_2p5eneg_5", "d_0p000001", "d_0p0001", "d_33p333333333333336", "d_9007199254740993", "d_1eneg_300")
+    __slots__ = ("d_0p1", "d_1e6", "d_1eneg_7", "d_123456789", "d_3p4028235e38", "d_nan", "d_inf", "d_neg_inf", "d_neg_0", "d_0", "d_1", "d_neg_1p5", "d_100", "d_1e15", "d_1e16", "d_1e17", "d_1e21", "d_1e22", "d_1e100", "d_1p7976931348623157e308", "d_2p2250738585072014eneg_308", "d_0p30000000000000004", "d_123456789012345678", "d_neg_2p5eneg_5", "d_0p000001", "d_0p0001", "d_33p333333333333336", "d_9007199254740993", "d_1eneg_300")
     Extensions: _python_message._ExtensionDict
     D_0P1_FIELD_NUMBER: _ClassVar[int]
     D_1E6_FIELD_NUMBER: _ClassVar[int]
@@ -36,7 +36,6 @@ class DoubleDefaults(_message.Message):
     D_1E22_FIELD_NUMBER: _ClassVar[int]
     D_1E100_FIELD_NUMBER: _ClassVar[int]
     D_1P7976931348623157E308_FIELD_NUMBER: _ClassVar[int]
-    D_5ENEG_324_FIELD_NUMBER: _ClassVar[int]
     D_2P2250738585072014ENEG_308_FIELD_NUMBER: _ClassVar[int]
     D_0P30000000000000004_FIELD_NUMBER: _ClassVar[int]
     D_123456789012345678_FIELD_NUMBER: _ClassVar[int]
@@ -66,7 +65,6 @@ class DoubleDefaults(_message.Message):
     d_1e22: float
     d_1e100: float
     d_1p7976931348623157e308: float
-    d_5eneg_324: float
     d_2p2250738585072014eneg_308: float
     d_0p30000000000000004: float
     d_123456789012345678: float
@@ -76,10 +74,10 @@ class DoubleDefaults(_message.Message):
     d_33p333333333333336: float
     d_9007199254740993: float
     d_1eneg_300: float
-    def __init__(self, d_0p1: _Optional[float] = ..., d_1e6: _Optional[float] = ..., d_1eneg_7: _Optional[float] = ..., d_123456789: _Optional[float] = ..., d_3p4028235e38: _Optional[float] = ..., d_nan: _Optional[float] = ..., d_inf: _Optional[float] = ..., d_neg_inf: _Optional[float] = ..., d_neg_0: _Optional[float] = ..., d_0: _Optional[float] = ..., d_1: _Optional[float] = ..., d_neg_1p5: _Optional[float] = ..., d_100: _Optional[float] = ..., d_1e15: _Optional[float] = ..., d_1e16: _Optional[float] = ..., d_1e17: _Optional[float] = ..., d_1e21: _Optional[float] = ..., d_1e22: _Optional[float] = ..., d_1e100: _Optional[float] = ..., d_1p7976931348623157e308: _Optional[float] = ..., d_5eneg_324: _Optional[float] = ..., d_2p2250738585072014eneg_308: _Optional[float] = ..., d_0p30000000000000004: _Optional[float] = ..., d_123456789012345678: _Optional[float] = ..., d_neg_2p5eneg_5: _Optional[float] = ..., d_0p000001: _Optional[float] = ..., d_0p0001: _Optional[float] = ..., d_33p333333333333336: _Optional[float] = ..., d_9007199254740993: _Optional[float] = ..., d_1eneg_300: _Optional[float] = ...) -> None: ...
+    def __init__(self, d_0p1: _Optional[float] = ..., d_1e6: _Optional[float] = ..., d_1eneg_7: _Optional[float] = ..., d_123456789: _Optional[float] = ..., d_3p4028235e38: _Optional[float] = ..., d_nan: _Optional[float] = ..., d_inf: _Optional[float] = ..., d_neg_inf: _Optional[float] = ..., d_neg_0: _Optional[float] = ..., d_0: _Optional[float] = ..., d_1: _Optional[float] = ..., d_neg_1p5: _Optional[float] = ..., d_100: _Optional[float] = ..., d_1e15: _Optional[float] = ..., d_1e16: _Optional[float] = ..., d_1e17: _Optional[float] = ..., d_1e21: _Optional[float] = ..., d_1e22: _Optional[float] = ..., d_1e100: _Optional[float] = ..., d_1p7976931348623157e308: _Optional[float] = ..., d_2p2250738585072014eneg_308: _Optional[float] = ..., d_0p30000000000000004: _Optional[float] = ..., d_123456789012345678: _Optional[float] = ..., d_neg_2p5eneg_5: _Optional[float] = ..., d_0p000001: _Optional[float] = ..., d_0p0001: _Optional[float] = ..., d_33p333333333333336: _Optional[float] = ..., d_9007199254740993: _Optional[float] = ..., d_1eneg_300: _Optional[float] = ...) -> None: ...
 
 class FloatDefaults(_message.Message):
-    __slots__ = ("f_0p1", "f_1e6", "f_1eneg_7", "f_123456789", "f_3p4028235e38", "f_nan", "f_inf", "f_neg_inf", "f_neg_0", "f_0", "f_1", "f_neg_1p5", "f_100", "f_16777216", "f_16777217", "f_1p17549435eneg_38", "f_1eneg_45", "f_0p333333343", "f_1e38", "f_2p5eneg_5", "f_0p000001", "f_1e10", "f_3p14159265358979", "f_65504", "f_1eneg_10", "nested")
+    __slots__ = ("f_0p1", "f_1e6", "f_1eneg_7", "f_123456789", "f_3p4028235e38", "f_nan", "f_inf", "f_neg_inf", "f_neg_0", "f_0", "f_1", "f_neg_1p5", "f_100", "f_16777216", "f_16777217", "f_1p17549435eneg_38", "f_0p333333343", "f_1e38", "f_2p5eneg_5", "f_0p000001", "f_1e10", "f_3p14159265358979", "f_65504", "f_1eneg_10", "nested")
     class Nested(_message.Message):
         __slots__ = ("nested_tenth", "nested_big", "no_default")
         NESTED_TENTH_FIELD_NUMBER: _ClassVar[int]
@@ -105,7 +103,6 @@ class FloatDefaults(_message.Message):
     F_16777216_FIELD_NUMBER: _ClassVar[int]
     F_16777217_FIELD_NUMBER: _ClassVar[int]
     F_1P17549435ENEG_38_FIELD_NUMBER: _ClassVar[int]
-    F_1ENEG_45_FIELD_NUMBER: _ClassVar[int]
     F_0P333333343_FIELD_NUMBER: _ClassVar[int]
     F_1E38_FIELD_NUMBER: _ClassVar[int]
     F_2P5ENEG_5_FIELD_NUMBER: _ClassVar[int]
@@ -131,7 +128,6 @@ class FloatDefaults(_message.Message):
     f_16777216: float
     f_16777217: float
     f_1p17549435eneg_38: float
-    f_1eneg_45: float
     f_0p333333343: float
     f_1e38: float
     f_2p5eneg_5: float
@@ -141,4 +137,4 @@ class FloatDefaults(_message.Message):
     f_65504: float
     f_1eneg_10: float
     nested: FloatDefaults.Nested
-    def __init__(self, f_0p1: _Optional[float] = ..., f_1e6: _Optional[float] = ..., f_1eneg_7: _Optional[float] = ..., f_123456789: _Optional[float] = ..., f_3p4028235e38: _Optional[float] = ..., f_nan: _Optional[float] = ..., f_inf: _Optional[float] = ..., f_neg_inf: _Optional[float] = ..., f_neg_0: _Optional[float] = ..., f_0: _Optional[float] = ..., f_1: _Optional[float] = ..., f_neg_1p5: _Optional[float] = ..., f_100: _Optional[float] = ..., f_16777216: _Optional[float] = ..., f_16777217: _Optional[float] = ..., f_1p17549435eneg_38: _Optional[float] = ..., f_1eneg_45: _Optional[float] = ..., f_0p333333343: _Optional[float] = ..., f_1e38: _Optional[float] = ..., f_2p5eneg_5: _Optional[float] = ..., f_0p000001: _Optional[float] = ..., f_1e10: _Optional[float] = ..., f_3p14159265358979: _Optional[float] = ..., f_65504: _Optional[float] = ..., f_1eneg_10: _Optional[float] = ..., nested: _Optional[_Union[FloatDefaults.Nested, _Mapping]] = ...) -> None: ...
+    def __init__(self, f_0p1: _Optional[float] = ..., f_1e6: _Optional[float] = ..., f_1eneg_7: _Optional[float] = ..., f_123456789: _Optional[float] = ..., f_3p4028235e38: _Optional[float] = ..., f_nan: _Optional[float] = ..., f_inf: _Optional[float] = ..., f_neg_inf: _Optional[float] = ..., f_neg_0: _Optional[float] = ..., f_0: _Optional[float] = ..., f_1: _Optional[float] = ..., f_neg_1p5: _Optional[float] = ..., f_100: _Optional[float] = ..., f_16777216: _Optional[float] = ..., f_16777217: _Optional[float] = ..., f_1p17549435eneg_38: _Optional[float] = ..., f_0p333333343: _Optional[float] = ..., f_1e38: _Optional[float] = ..., f_2p5eneg_5: _Optional[float] = ..., f_0p000001: _Optional[float] = ..., f_1e10: _Optional[float] = ..., f_3p14159265358979: _Optional[float] = ..., f_65504: _Optional[float] = ..., f_1eneg_10: _Optional[float] = ..., nested: _Optional[_Union[FloatDefaults.Nested, _Mapping]] = ...) -> None: ...

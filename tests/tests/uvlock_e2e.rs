@@ -240,7 +240,10 @@ fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
         ),
         (
             "markers",
-            sdk_variant("    \"grpcio>=1.60; platform_system != 'Windows'\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27; implementation_name == 'cpython' and python_version < '3.14'\",\n    \"anyio; platform_machine == 'x86_64' and sys_platform == 'linux'\",\n"),
+            // Markers on edges to packages needed everywhere anyway (their wheels stay as they are).
+            sdk_variant(
+                "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n    \"anyio; platform_machine == 'x86_64' and sys_platform == 'linux'\",\n    \"idna; platform_system != 'Windows'\",\n    \"h11; implementation_name == 'cpython' and python_version < '3.14'\",\n",
+            ),
         ),
         ("dynamic-version", SDK_PYPROJECT.replace("version = \"2.10.1\"", "dynamic = [\"version\"]") + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n"),
     ];
@@ -258,7 +261,11 @@ fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
     fs::write(svc.join("pyproject.toml"), &registry.0).expect("reset");
     fs::write(svc.join("uv.lock"), &registry.1).expect("reset");
     ok(&c.switch("editable", &[]));
+    let base_editable = c.snapshot();
     for (name, sdk) in &variants {
+        // Each refresh starts from the editable lock of the original SDK.
+        fs::write(svc.join("pyproject.toml"), &base_editable.0).expect("reset");
+        fs::write(svc.join("uv.lock"), &base_editable.1).expect("reset");
         c.set_sdk(sdk);
         let out = c.switch("editable", &["--check"]);
         assert_eq!(
@@ -345,6 +352,13 @@ fn refusals_exit_2_and_write_nothing() {
         )),
         "E009 marker",
         "cannot canonicalize marker `sys_platform == 'linux' or sys_platform == 'darwin'`",
+    );
+    // grpcio is needed only through the SDK: a marker on that edge makes uv re-filter grpcio's wheels.
+    assert_refused(
+        &c,
+        &sdk_variant("    \"grpcio>=1.60; platform_system != 'Windows'\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n"),
+        "E009 marker",
+        "the environments in which `grpcio` is needed change",
     );
     assert_refused(
         &c,

@@ -547,6 +547,104 @@ fn occurrence_where(o: &pyproject::Occurrence) -> String {
     }
 }
 
+/// Packages reachable from the roots through marker-free edges only ("needed everywhere").
+fn unconditional(lock: &Lock) -> BTreeSet<String> {
+    let roots = lock.roots();
+    let mut seen: BTreeSet<usize> = roots.iter().copied().collect();
+    let mut extras: Vec<BTreeSet<String>> = vec![BTreeSet::new(); lock.packages.len()];
+    let mut queue: VecDeque<usize> = roots.iter().copied().collect();
+    while let Some(i) = queue.pop_front() {
+        let p = &lock.packages[i];
+        let is_root = roots.contains(&i);
+        let mut out: Vec<&Dep> = p.dependencies.iter().collect();
+        for (e, deps) in &p.optional_dependencies {
+            if is_root || extras[i].contains(e) {
+                out.extend(deps.iter());
+            }
+        }
+        if is_root {
+            out.extend(p.dev_dependencies.iter().flat_map(|(_, d)| d));
+        }
+        let out: Vec<Dep> = out
+            .into_iter()
+            .filter(|d| d.marker.is_none())
+            .cloned()
+            .collect();
+        for d in out {
+            if let Some(j) = lock.resolve(&d) {
+                let mut changed = seen.insert(j);
+                for e in &d.extra {
+                    changed |= extras[j].insert(e.clone());
+                }
+                if changed {
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|i| lock.packages[i].name.clone())
+        .collect()
+}
+
+/// Incoming edges per package name: (from, extra table, marker, requested extras).
+fn incoming(
+    lock: &Lock,
+) -> std::collections::BTreeMap<String, BTreeSet<(String, String, Option<String>, Vec<String>)>> {
+    let mut map: std::collections::BTreeMap<String, BTreeSet<_>> = Default::default();
+    for p in &lock.packages {
+        let tagged = p
+            .dependencies
+            .iter()
+            .map(|d| (String::new(), d))
+            .chain(
+                p.optional_dependencies
+                    .iter()
+                    .flat_map(|(e, ds)| ds.iter().map(move |d| (format!("extra:{e}"), d))),
+            )
+            .chain(
+                p.dev_dependencies
+                    .iter()
+                    .flat_map(|(g, ds)| ds.iter().map(move |d| (format!("group:{g}"), d))),
+            );
+        for (table, d) in tagged {
+            map.entry(d.name.clone()).or_default().insert((
+                p.name.clone(),
+                table,
+                d.marker.clone(),
+                d.extra.clone(),
+            ));
+        }
+    }
+    map
+}
+
+/// uv keeps only the wheels usable where a package is needed. If the environments in which a package that is
+/// not needed everywhere is reached change, uv re-filters its wheels, which this tool cannot reproduce.
+fn check_reachability_markers(old: &Lock, new: &Lock, name: &str) -> Result<()> {
+    let (u_old, u_new) = (unconditional(old), unconditional(new));
+    let (i_old, i_new) = (incoming(old), incoming(new));
+    for p in &new.packages {
+        if p.name == name || new.roots().iter().any(|&r| new.packages[r].name == p.name) {
+            continue;
+        }
+        let (a, b) = (u_old.contains(&p.name), u_new.contains(&p.name));
+        if a && b {
+            continue;
+        }
+        if a != b || i_old.get(&p.name) != i_new.get(&p.name) {
+            return Err(refuse(
+                Refusal::Marker,
+                format!(
+                    "the environments in which `{}` is needed change (markers on {name}'s dependencies); uv would re-filter its wheels",
+                    p.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Rewrites one of the project's own requirement entries on the dependency.
 type EntryRewrite = Box<dyn Fn(&Inline) -> Result<Inline>>;
 
@@ -950,6 +1048,7 @@ pub fn plan(inputs: &Inputs) -> Result<Plan> {
         ));
     }
 
+    check_reachability_markers(&original, &lock, &name)?;
     let lock_text = if lock == original {
         inputs.lock.to_string()
     } else {

@@ -143,9 +143,15 @@ impl Lock {
             .filter(move |(_, p)| p.name == name)
     }
 
-    /// The index of the package an edge points at.
+    /// The index of the package an edge points at (packages are sorted by name: binary search, then scan).
     pub fn resolve(&self, dep: &Dep) -> Option<usize> {
-        self.packages.iter().position(|p| p.matches(dep))
+        let start = self.packages.partition_point(|p| p.name.as_str() < dep.name.as_str());
+        let hit = self.packages[start..]
+            .iter()
+            .take_while(|p| p.name == dep.name)
+            .position(|p| p.matches(dep))
+            .map(|i| start + i);
+        hit.or_else(|| self.packages.iter().position(|p| p.matches(dep)))
     }
 
     /// Root packages: `[manifest].members` when present, else the project at `.`.

@@ -8,9 +8,6 @@ use crate::printer::{c_escape, c_hex_escape, Printer};
 use crate::request::ProtoFile;
 use crate::wire::{self, WireError};
 
-/// The protobuf Python gencode version stamped in the header and the runtime check (protoc 35.1).
-pub const GENCODE_VERSION: (u32, u32, u32, &str) = (7, 35, 1, "");
-
 pub fn generate(ctx: &FileContext) -> Result<String, GenerateError> {
     let wire_err = |source: WireError| GenerateError::Descriptor {
         file: ctx.name().to_string(),
@@ -19,7 +16,9 @@ pub fn generate(ctx: &FileContext) -> Result<String, GenerateError> {
     let embedded = ctx.embedded_descriptor()?;
     let file = &ctx.file.proto;
     let name = ctx.name();
-    let (major, minor, patch, suffix) = GENCODE_VERSION;
+    // The gencode version of the imitated protoc release (header and runtime check); never a suffix.
+    let gencode = ctx.target.py.gencode;
+    let (major, minor, patch, suffix) = (gencode.major, gencode.minor, gencode.patch, "");
     let mut p = Printer::new("  ");
     p.print(&format!(
         "# -*- coding: utf-8 -*-\n\
@@ -126,25 +125,39 @@ fn print_public_aliases(ctx: &FileContext, copy_from: &str, dep: &ProtoFile, p: 
     }
 }
 
-/// The body of `if not _descriptor._USE_C_DESCRIPTORS:`.
+/// The body of `if not _descriptor._USE_C_DESCRIPTORS:`. It walks the decoded view (for names) and the
+/// embedded descriptor bytes (for options and offsets) in step, so each element's bytes are sliced once.
 struct Body<'a, 'p> {
     p: &'p mut Printer,
     embedded: &'a [u8],
 }
 
-type Path = Vec<(u32, usize)>;
+/// The `field` records of `bytes` paired with the decoded elements they encode.
+fn paired<'a, 'v, T>(
+    bytes: &'a [u8],
+    field: u32,
+    decoded: &'v [T],
+) -> Result<impl Iterator<Item = (&'a [u8], &'v T)>, WireError> {
+    let raw = wire::bytes_fields(bytes, field)?;
+    if raw.len() != decoded.len() {
+        return Err(WireError::MissingPath {
+            field,
+            index: raw.len().min(decoded.len()),
+        });
+    }
+    Ok(raw.into_iter().zip(decoded))
+}
 
-fn at(path: &[(u32, usize)], field: u32, index: usize) -> Path {
-    path.iter().copied().chain([(field, index)]).collect()
+/// The options record (`options_field`) of an element, or empty.
+fn options_of(element: &[u8], options_field: u32) -> Result<&[u8], WireError> {
+    Ok(wire::last_bytes_field(element, options_field)?.unwrap_or_default())
+}
+
+fn with_name<'n>(names: &[&'n str], name: &'n str) -> Vec<&'n str> {
+    names.iter().copied().chain([name]).collect()
 }
 
 impl<'a> Body<'a, '_> {
-    /// The options record (`options_field`) of the element at `path`, or empty.
-    fn options_at(&self, path: &[(u32, usize)], options_field: u32) -> Result<&'a [u8], WireError> {
-        let element = wire::sub_message(self.embedded, path)?;
-        Ok(wire::last_bytes_field(element, options_field)?.unwrap_or_default())
-    }
-
     /// Two lines resetting an element's options, if it has any. `reference` is `_X` or `_X.sub['name']`.
     fn fix_options(&mut self, reference: &str, options: &[u8]) -> bool {
         if options.is_empty() {
@@ -165,30 +178,25 @@ impl<'a> Body<'a, '_> {
     /// protoc's `FixAllDescriptorOptions`: file, top-level enums, top-level extensions, messages, services.
     fn all_options(&mut self, file: &ProtoFile) -> Result<(), WireError> {
         let proto = &file.proto;
-        let file_options = self.options_at(&[], 8)?;
-        if !self.fix_options("DESCRIPTOR", file_options) {
+        let bytes = self.embedded;
+        if !self.fix_options("DESCRIPTOR", options_of(bytes, 8)?) {
             self.p.line("DESCRIPTOR._loaded_options = None");
         }
-        for (i, e) in proto.enum_type.iter().enumerate() {
-            self.enum_options(&[(5, i)], e, &[e.name()])?;
+        for (raw, e) in paired(bytes, 5, &proto.enum_type)? {
+            self.enum_options(raw, e, &[e.name()])?;
         }
-        for (i, x) in proto.extension.iter().enumerate() {
-            let options = self.options_at(&[(7, i)], 8)?;
-            self.fix_options(x.name(), options);
+        for (raw, x) in paired(bytes, 7, &proto.extension)? {
+            self.fix_options(x.name(), options_of(raw, 8)?);
         }
-        for (i, m) in proto.message_type.iter().enumerate() {
-            self.message_options(&[(4, i)], m, &[m.name()])?;
+        for (raw, m) in paired(bytes, 4, &proto.message_type)? {
+            self.message_options(raw, m, &[m.name()])?;
         }
-        for (i, s) in proto.service.iter().enumerate() {
+        for (raw, s) in paired(bytes, 6, &proto.service)? {
             let variable = descriptor_variable(&[s.name()]);
-            let options = self.options_at(&[(6, i)], 3)?;
-            self.fix_options(&variable, options);
-            for (j, method) in s.method.iter().enumerate() {
-                let options = self.options_at(&[(6, i), (2, j)], 4)?;
-                self.fix_options(
-                    &format!("{variable}.methods_by_name['{}']", method.name()),
-                    options,
-                );
+            self.fix_options(&variable, options_of(raw, 3)?);
+            for (raw_method, method) in paired(raw, 2, &s.method)? {
+                let reference = format!("{variable}.methods_by_name['{}']", method.name());
+                self.fix_options(&reference, options_of(raw_method, 4)?);
             }
         }
         Ok(())
@@ -196,106 +204,90 @@ impl<'a> Body<'a, '_> {
 
     fn enum_options(
         &mut self,
-        path: &[(u32, usize)],
+        raw: &[u8],
         e: &EnumDescriptorProto,
         names: &[&str],
     ) -> Result<(), WireError> {
         let variable = descriptor_variable(names);
-        let options = self.options_at(path, 3)?;
-        self.fix_options(&variable, options);
-        for (i, value) in e.value.iter().enumerate() {
-            let options = self.options_at(&at(path, 2, i), 3)?;
-            self.fix_options(
-                &format!("{variable}.values_by_name[\"{}\"]", value.name()),
-                options,
-            );
+        self.fix_options(&variable, options_of(raw, 3)?);
+        for (raw_value, value) in paired(raw, 2, &e.value)? {
+            let reference = format!("{variable}.values_by_name[\"{}\"]", value.name());
+            self.fix_options(&reference, options_of(raw_value, 3)?);
         }
         Ok(())
     }
 
     fn message_options(
         &mut self,
-        path: &[(u32, usize)],
+        raw: &[u8],
         m: &DescriptorProto,
         names: &[&str],
     ) -> Result<(), WireError> {
         let variable = descriptor_variable(names);
-        for (i, nested) in m.nested_type.iter().enumerate() {
-            let nested_names: Vec<&str> = names.iter().copied().chain([nested.name()]).collect();
-            self.message_options(&at(path, 3, i), nested, &nested_names)?;
+        for (raw_nested, nested) in paired(raw, 3, &m.nested_type)? {
+            self.message_options(raw_nested, nested, &with_name(names, nested.name()))?;
         }
-        for (i, oneof) in m.oneof_decl.iter().enumerate() {
-            let options = self.options_at(&at(path, 8, i), 2)?;
-            self.fix_options(
-                &format!("{variable}.oneofs_by_name['{}']", oneof.name()),
-                options,
-            );
+        for (raw_oneof, oneof) in paired(raw, 8, &m.oneof_decl)? {
+            let reference = format!("{variable}.oneofs_by_name['{}']", oneof.name());
+            self.fix_options(&reference, options_of(raw_oneof, 2)?);
         }
-        for (i, e) in m.enum_type.iter().enumerate() {
-            let enum_names: Vec<&str> = names.iter().copied().chain([e.name()]).collect();
-            self.enum_options(&at(path, 4, i), e, &enum_names)?;
+        for (raw_enum, e) in paired(raw, 4, &m.enum_type)? {
+            self.enum_options(raw_enum, e, &with_name(names, e.name()))?;
         }
-        for (i, field) in m.field.iter().enumerate() {
-            let options = self.options_at(&at(path, 2, i), 8)?;
-            self.fix_options(
-                &format!("{variable}.fields_by_name['{}']", field.name()),
-                options,
-            );
+        for (raw_field, field) in paired(raw, 2, &m.field)? {
+            let reference = format!("{variable}.fields_by_name['{}']", field.name());
+            self.fix_options(&reference, options_of(raw_field, 8)?);
         }
-        for (i, extension) in m.extension.iter().enumerate() {
-            let options = self.options_at(&at(path, 6, i), 8)?;
-            self.fix_options(
-                &format!("{variable}.extensions_by_name['{}']", extension.name()),
-                options,
-            );
+        for (raw_extension, extension) in paired(raw, 6, &m.extension)? {
+            let reference = format!("{variable}.extensions_by_name['{}']", extension.name());
+            self.fix_options(&reference, options_of(raw_extension, 8)?);
         }
-        let options = self.options_at(path, 7)?;
-        self.fix_options(&variable, options);
+        self.fix_options(&variable, options_of(raw, 7)?);
         Ok(())
     }
 
     /// `_serialized_start/_end`: the FIRST occurrence of the element's bytes in the whole file (protoc uses
-    /// `std::string::find`, so duplicates collapse onto the first hit).
-    fn interval(&mut self, path: &[(u32, usize)], variable: &str) -> Result<(), WireError> {
-        let element = wire::sub_message(self.embedded, path)?;
-        let start = memchr::memmem::find(self.embedded, element).unwrap_or(0);
+    /// `std::string::find`, so duplicates collapse onto the first hit). The element itself is a sub-slice of
+    /// the file, so the first occurrence ends no later than it does: only that prefix is searched.
+    fn interval(&mut self, element: &[u8], variable: &str) {
+        let embedded = self.embedded;
+        let own_end = (element.as_ptr() as usize - embedded.as_ptr() as usize) + element.len();
+        let start = memchr::memmem::find(&embedded[..own_end], element).unwrap_or(0);
         self.p
             .line(&format!("_globals['{variable}']._serialized_start={start}"));
         self.p.line(&format!(
             "_globals['{variable}']._serialized_end={}",
             start + element.len()
         ));
-        Ok(())
     }
 
     fn serialized_intervals(&mut self, file: &ProtoFile) -> Result<(), WireError> {
         let proto = &file.proto;
-        for (i, e) in proto.enum_type.iter().enumerate() {
-            self.interval(&[(5, i)], &descriptor_variable(&[e.name()]))?;
+        let bytes = self.embedded;
+        for (raw, e) in paired(bytes, 5, &proto.enum_type)? {
+            self.interval(raw, &descriptor_variable(&[e.name()]));
         }
-        for (i, m) in proto.message_type.iter().enumerate() {
-            self.message_interval(&[(4, i)], m, &[m.name()])?;
+        for (raw, m) in paired(bytes, 4, &proto.message_type)? {
+            self.message_interval(raw, m, &[m.name()])?;
         }
-        for (i, s) in proto.service.iter().enumerate() {
-            self.interval(&[(6, i)], &descriptor_variable(&[s.name()]))?;
+        for (raw, s) in paired(bytes, 6, &proto.service)? {
+            self.interval(raw, &descriptor_variable(&[s.name()]));
         }
         Ok(())
     }
 
     fn message_interval(
         &mut self,
-        path: &[(u32, usize)],
+        raw: &[u8],
         m: &DescriptorProto,
         names: &[&str],
     ) -> Result<(), WireError> {
-        self.interval(path, &descriptor_variable(names))?;
-        for (i, nested) in m.nested_type.iter().enumerate() {
-            let nested_names: Vec<&str> = names.iter().copied().chain([nested.name()]).collect();
-            self.message_interval(&at(path, 3, i), nested, &nested_names)?;
+        self.interval(raw, &descriptor_variable(names));
+        for (raw_nested, nested) in paired(raw, 3, &m.nested_type)? {
+            self.message_interval(raw_nested, nested, &with_name(names, nested.name()))?;
         }
-        for (i, e) in m.enum_type.iter().enumerate() {
-            let enum_names: Vec<&str> = names.iter().copied().chain([e.name()]).collect();
-            self.interval(&at(path, 4, i), &descriptor_variable(&enum_names))?;
+        for (raw_enum, e) in paired(raw, 4, &m.enum_type)? {
+            self.interval(raw_enum, &descriptor_variable(&with_name(names, e.name())));
         }
         Ok(())
     }

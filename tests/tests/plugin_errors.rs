@@ -106,6 +106,15 @@ fn unknown_output_kind_is_an_error() {
 }
 
 #[test]
+fn malformed_grpc_version_is_an_error() {
+    protoc_rejects(
+        "errors-grpc-version",
+        "grpc_version=not.a.version",
+        &["grpc_version"],
+    );
+}
+
+#[test]
 fn buf_reports_the_plugin_error() {
     let (Some(py), Some(npm)) = (python_tools(), npm_tools()) else {
         return;

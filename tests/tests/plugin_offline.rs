@@ -218,29 +218,3 @@ fn buf_request_extra_with_prefix_equals_oracle() {
         &expected,
     );
 }
-
-#[test]
-fn protoc_request_all_with_other_grpc_version() {
-    let reference = golden("reference");
-    let expected: Tree = reference
-        .iter()
-        .map(|(path, bytes)| {
-            let bytes = if path.ends_with("_pb2_grpc.py") {
-                let text = String::from_utf8(bytes.clone()).expect("utf-8");
-                let old = "\nGRPC_GENERATED_VERSION = '1.85.1'\n";
-                assert_eq!(text.matches(old).count(), 1, "{path}");
-                text.replace(old, "\nGRPC_GENERATED_VERSION = '1.99.0'\n")
-                    .into_bytes()
-            } else {
-                bytes.clone()
-            };
-            (path.clone(), bytes)
-        })
-        .collect();
-    check(
-        "offline-protoc-all-grpc-1.99",
-        "protoc-35.1_all.bin",
-        Some("grpc_version=1.99.0"),
-        &expected,
-    );
-}

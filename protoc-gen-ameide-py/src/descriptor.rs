@@ -66,18 +66,32 @@ fn explicit_json_name_paths(raw_file: &[u8]) -> Result<HashSet<Vec<u64>>, WireEr
     let Some(source_info) = wire::last_bytes_field(raw_file, FILE_SOURCE_CODE_INFO)? else {
         return Ok(paths);
     };
-    for location in wire::bytes_fields(source_info, 1)? {
-        let mut path = Vec::new();
+    // Files carry tens of thousands of locations; decode each path into one reused buffer and keep only the
+    // few that end in `json_name`.
+    let mut path = Vec::new();
+    for location in wire::records(source_info) {
+        let location = location?;
+        let Some(location) = location.bytes().filter(|_| location.field == 1) else {
+            continue;
+        };
+        path.clear();
         for record in wire::records(location) {
             let record = record?;
             match (record.field, record.value) {
-                (1, Value::Bytes(packed)) => path.extend(wire::packed_varints(packed)?),
+                (1, Value::Bytes(packed)) => {
+                    let mut pos = 0;
+                    while pos < packed.len() {
+                        let (value, next) = wire::read_varint(packed, pos)?;
+                        path.push(value);
+                        pos = next;
+                    }
+                }
                 (1, Value::Varint(v)) => path.push(v),
                 _ => {}
             }
         }
         if path.last() == Some(&u64::from(FIELD_JSON_NAME)) {
-            paths.insert(path);
+            paths.insert(path.clone());
         }
     }
     Ok(paths)

@@ -21,6 +21,18 @@ pub fn lock(path: &Path) -> File {
     file
 }
 
+/// A fresh scratch directory `target/e2e-scratch/<name>` (see `provision::scratch_dir`), held exclusively: the
+/// returned lock serialises concurrent runs of the same test (several people or test runners in one checkout), which
+/// would otherwise delete each other's outputs. Keep the lock alive until the outputs are no longer needed.
+pub fn locked_scratch(name: &str) -> (PathBuf, File) {
+    let guard = lock(
+        &target_dir()
+            .join("e2e-scratch")
+            .join(format!("{name}.lock")),
+    );
+    (crate::provision::scratch_dir(name), guard)
+}
+
 /// A stable 128-bit content hash (two FNV-1a 64 lanes), hex-encoded. Not cryptographic; used for cache keys.
 #[derive(Debug, Clone)]
 pub struct KeyHasher {

@@ -1,13 +1,15 @@
 //! The parity checks shared by the test files: run the plugin over a corpus (through protoc or buf, with some
 //! parameters) and compare its output tree byte for byte with the reference (or the oracle applied to it).
 
+use std::fs::File;
 use std::path::PathBuf;
 
+use crate::cache::locked_scratch;
 use crate::compare::{assert_trees_equal, read_tree, report_path, Tree};
 use crate::corpus::Corpus;
 use crate::oracle::{self, Mapping};
 use crate::plugin;
-use crate::provision::{npm_tools, python_tools, scratch_dir, NpmTools, PythonTools};
+use crate::provision::{npm_tools, python_tools, NpmTools, PythonTools};
 use crate::reference::{reference_tree, select_outputs};
 
 /// What runs the plugin.
@@ -83,9 +85,15 @@ pub fn tools(driver: Driver) -> Option<(PythonTools, Option<NpmTools>)> {
     }
 }
 
-/// Runs the plugin for `case` over `corpus` and returns the output directory.
-pub fn run_case(case: &Case, corpus: &Corpus, py: &PythonTools, npm: Option<&NpmTools>) -> PathBuf {
-    let scratch = scratch_dir(&case.name);
+/// Runs the plugin for `case` over `corpus` and returns the output directory (and the lock on its scratch
+/// directory, see [`locked_scratch`]).
+pub fn run_case(
+    case: &Case,
+    corpus: &Corpus,
+    py: &PythonTools,
+    npm: Option<&NpmTools>,
+) -> (PathBuf, File) {
+    let (scratch, guard) = locked_scratch(&case.name);
     let out = scratch.join("out");
     std::fs::create_dir_all(&out).expect("create output dir");
     let param = case.parameter();
@@ -100,7 +108,7 @@ pub fn run_case(case: &Case, corpus: &Corpus, py: &PythonTools, npm: Option<&Npm
             param.as_deref(),
         ),
     }
-    out
+    (out, guard)
 }
 
 /// The whole check: tools (or skip), reference (cached), plugin run, oracle, byte comparison.
@@ -111,7 +119,7 @@ pub fn check(case: &Case, corpus: impl FnOnce(Option<&NpmTools>) -> Corpus) {
     let corpus = corpus(npm.as_ref());
     let reference = reference_tree(&py, &corpus);
     let expected = case.expected(&reference);
-    let out = run_case(case, &corpus, &py, npm.as_ref());
+    let (out, _guard) = run_case(case, &corpus, &py, npm.as_ref());
     let actual = read_tree(&out);
     let label = format!(
         "{} [{:?}, corpus {}, param {:?}] vs {}",

@@ -5,11 +5,12 @@
 
 use std::path::Path;
 
+use e2e_tests::cache::locked_scratch;
 use e2e_tests::corpus::Corpus;
 use e2e_tests::plugin::{
     buf_command, protoc_command, request_path, run_on_stdin, top_level_records,
 };
-use e2e_tests::provision::{npm_tools, path_with, python_tools, scratch_dir};
+use e2e_tests::provision::{npm_tools, path_with, python_tools};
 
 /// A one-file corpus (any file works: parameters are checked before generating).
 fn small_corpus() -> Corpus {
@@ -37,7 +38,7 @@ fn files_below(dir: &Path) -> usize {
 /// protoc must fail, and its stderr must contain every one of `needles`.
 fn protoc_rejects(test: &str, param: &str, needles: &[&str]) {
     let Some(py) = python_tools() else { return };
-    let scratch = scratch_dir(test);
+    let (scratch, _guard) = locked_scratch(test);
     let out = scratch.join("out");
     let output = protoc_command(&py, &small_corpus(), &out, Some(param), &scratch)
         .output()
@@ -119,7 +120,7 @@ fn buf_reports_the_plugin_error() {
     let (Some(py), Some(npm)) = (python_tools(), npm_tools()) else {
         return;
     };
-    let scratch = scratch_dir("errors-buf-unknown-key");
+    let (scratch, _guard) = locked_scratch("errors-buf-unknown-key");
     let out = scratch.join("out");
     let output = buf_command(
         &npm,

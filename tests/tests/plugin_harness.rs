@@ -3,10 +3,11 @@
 //! * the checked-in golden reference trees are what grpcio-tools generates today from the repo's corpora;
 //! * the harness really detects a difference (a tampered tree fails with a useful report).
 
+use e2e_tests::cache::locked_scratch;
 use e2e_tests::compare::{assert_trees_equal, diff_trees, read_tree, report, Tree};
 use e2e_tests::corpus::{golden_dir, Corpus};
 use e2e_tests::oracle::{self, Mapping};
-use e2e_tests::provision::{python_tools, scratch_dir};
+use e2e_tests::provision::python_tools;
 use e2e_tests::reference::{generated_only, reference_tree};
 
 fn core_mapping() -> Vec<Mapping> {
@@ -23,7 +24,7 @@ fn oracle_reproduces_golden_reference_prefixed() {
         "golden reference: 22 protos x 3 outputs"
     );
     let actual = oracle::apply(&reference, &core_mapping());
-    let scratch = scratch_dir("harness-oracle-golden");
+    let (scratch, _guard) = locked_scratch("harness-oracle-golden");
     assert_trees_equal(
         "oracle(golden/reference) vs golden/reference-prefixed",
         &expected,
@@ -72,7 +73,7 @@ fn golden_matches_fresh_reference(corpus: Corpus, golden: &str) {
     let Some(py) = python_tools() else { return };
     let fresh = reference_tree(&py, &corpus);
     let golden_tree = generated_only(&read_tree(&golden_dir(golden)));
-    let scratch = scratch_dir(&format!("harness-golden-{golden}"));
+    let (scratch, _guard) = locked_scratch(&format!("harness-golden-{golden}"));
     assert_trees_equal(
         &format!(
             "fresh grpcio-tools reference of {} vs tests/golden/{golden}",
@@ -121,7 +122,7 @@ fn comparison_reports_a_tampered_tree() {
             "tampered",
             &expected,
             &actual,
-            &scratch_dir("harness-tampered").join("report.txt"),
+            &locked_scratch("harness-tampered").0.join("report.txt"),
         )
     });
     assert!(panicked.is_err());

@@ -6,11 +6,11 @@
 //! unknown: the tests drop CodeGeneratorRequest field 2 (`parameter`) at wire level, or replace it with the
 //! parameters under test. Nothing else in the request bytes is touched.
 
+use e2e_tests::cache::locked_scratch;
 use e2e_tests::compare::{assert_trees_equal, filter_tree, read_tree, Tree};
 use e2e_tests::corpus::golden_dir;
 use e2e_tests::oracle::{self, Mapping};
 use e2e_tests::plugin::{parameter_of, request_path, run_on_stdin, varint_field, with_parameter};
-use e2e_tests::provision::scratch_dir;
 use e2e_tests::reference::{generated_only, select_outputs};
 use prost::Message;
 use prost_types::compiler::CodeGeneratorResponse;
@@ -93,7 +93,7 @@ fn check(test: &str, request: &str, param: Option<&str>, expected: &Tree) {
         &label,
         expected,
         &actual,
-        &scratch_dir(test).join("report.txt"),
+        &locked_scratch(test).0.join("report.txt"),
     );
 }
 

@@ -9,11 +9,12 @@
 use std::path::Path;
 use std::process::Command;
 
+use e2e_tests::cache::locked_scratch;
 use e2e_tests::compare::{read_tree, write_tree};
 use e2e_tests::corpus::{golden_dir, Corpus};
 use e2e_tests::oracle::{self, Mapping};
 use e2e_tests::plugin::run_with_protoc;
-use e2e_tests::provision::{python_tools, repo_root, scratch_dir, PythonTools};
+use e2e_tests::provision::{python_tools, repo_root, PythonTools};
 use e2e_tests::reference::generated_only;
 
 fn mappings(corpus: &str) -> Vec<Mapping> {
@@ -70,7 +71,7 @@ fn runtime_check(py: &PythonTools, tree: &Path, corpus: &str, mappings: &[Mappin
 /// The oracle tree (what the plugin must produce) passes: checks the script and the oracle, not the plugin.
 fn oracle_tree_passes(corpus: &str, golden: &str) {
     let Some(py) = python_tools() else { return };
-    let scratch = scratch_dir(&format!("runtime-oracle-{corpus}"));
+    let (scratch, _guard) = locked_scratch(&format!("runtime-oracle-{corpus}"));
     let reference = generated_only(&read_tree(&golden_dir(golden)));
     write_tree(
         &scratch.join("tree"),
@@ -82,7 +83,7 @@ fn oracle_tree_passes(corpus: &str, golden: &str) {
 /// The plugin's prefixed output (driven by protoc) passes.
 fn plugin_tree_passes(corpus: Corpus) {
     let Some(py) = python_tools() else { return };
-    let scratch = scratch_dir(&format!("runtime-plugin-{}", corpus.name));
+    let (scratch, _guard) = locked_scratch(&format!("runtime-plugin-{}", corpus.name));
     let out = scratch.join("out");
     let maps = mappings(&corpus.name);
     run_with_protoc(

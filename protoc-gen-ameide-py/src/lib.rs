@@ -16,6 +16,7 @@ pub mod request;
 pub mod response;
 pub mod retention;
 pub mod source_info;
+pub mod versions;
 pub mod wire;
 
 use prost::Message;

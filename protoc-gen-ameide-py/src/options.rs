@@ -1,13 +1,11 @@
 //! The plugin parameter string (`--ameide-py_opt=...` / buf `opt:`), parsed once into a typed value at the edge.
 
 use crate::naming::{ModuleMap, PrefixMapping};
+use crate::versions::{GrpcVersion, ProtocVersion, VersionError, DEFAULT_GRPC};
 use thiserror::Error;
 
 /// Every parameter key, for error messages and docs.
-pub const VALID_KEYS: &[&str] = &["prefix", "outputs", "grpc_version"];
-
-/// The default `GRPC_GENERATED_VERSION`: grpcio-tools 1.85.1, the reference.
-pub const DEFAULT_GRPC_VERSION: &str = "1.85.1";
+pub const VALID_KEYS: &[&str] = &["prefix", "outputs", "protoc_version", "grpc_version"];
 
 /// A bad parameter, named in the message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -27,10 +25,8 @@ pub enum ParameterError {
     DuplicateRoot(String, String, String),
     #[error("invalid parameter `{0}`: expected a `+`-separated subset of py, pyi, grpc (e.g. outputs=py+pyi)")]
     BadOutputs(String),
-    #[error(
-        "invalid parameter `{0}`: expected a version MAJOR.MINOR.PATCH, e.g. grpc_version=1.85.1"
-    )]
-    BadVersion(String),
+    #[error("invalid parameter `{0}`: {1}")]
+    BadVersion(String, VersionError),
 }
 
 /// Which files are emitted per proto file.
@@ -56,7 +52,11 @@ impl Default for Outputs {
 pub struct Options {
     pub modules: ModuleMap,
     pub outputs: Outputs,
-    pub grpc_version: String,
+    /// `protoc_version=`: the protoc release whose `_pb2.py`/`_pb2.pyi` to imitate. When absent, the request's
+    /// `compiler_version` decides, else protoc 35.1 ([`crate::versions::Target::resolve`]).
+    pub protoc_version: Option<ProtocVersion>,
+    /// `grpc_version=`: the grpcio-tools release whose `_pb2_grpc.py` to imitate (default 1.85.1).
+    pub grpc_version: GrpcVersion,
 }
 
 impl Default for Options {
@@ -64,7 +64,8 @@ impl Default for Options {
         Options {
             modules: ModuleMap::default(),
             outputs: Outputs::default(),
-            grpc_version: DEFAULT_GRPC_VERSION.into(),
+            protoc_version: None,
+            grpc_version: DEFAULT_GRPC,
         }
     }
 }
@@ -103,11 +104,16 @@ impl Options {
                     mappings.push(mapping);
                 }
                 "outputs" => options.outputs = parse_outputs(item, value)?,
+                "protoc_version" => {
+                    let version = value
+                        .parse()
+                        .map_err(|e| ParameterError::BadVersion(item.into(), e))?;
+                    options.protoc_version = Some(version);
+                }
                 "grpc_version" => {
-                    if !is_version(value) {
-                        return Err(ParameterError::BadVersion(item.into()));
-                    }
-                    options.grpc_version = value.into();
+                    options.grpc_version = value
+                        .parse()
+                        .map_err(|e| ParameterError::BadVersion(item.into(), e))?;
                 }
                 _ => return Err(ParameterError::UnknownKey(item.into(), key.into())),
             }
@@ -175,14 +181,6 @@ fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
     Ok(outputs)
 }
 
-fn is_version(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,7 +214,42 @@ mod tests {
                 grpc: true
             }
         );
-        assert_eq!(options.grpc_version, "1.66.0");
+        assert_eq!(options.grpc_version.to_string(), "1.66.0");
+        assert_eq!(options.protoc_version, None);
+        let options = Options::parse("protoc_version=33.0").expect("valid");
+        assert_eq!(
+            options.protoc_version,
+            Some(ProtocVersion {
+                major: 33,
+                minor: 0
+            })
+        );
+    }
+
+    #[test]
+    fn versions_outside_the_supported_range_are_refused_with_the_range() {
+        let err = Options::parse("protoc_version=26.1")
+            .expect_err("too old")
+            .to_string();
+        assert!(
+            err.contains("`protoc_version=26.1`") && err.contains("27.0–27.5"),
+            "{err}"
+        );
+        let err = Options::parse("grpc_version=1.99.0")
+            .expect_err("unknown")
+            .to_string();
+        assert!(
+            err.contains("`grpc_version=1.99.0`") && err.contains("1.66.x–1.85.x"),
+            "{err}"
+        );
+        assert!(matches!(
+            Options::parse("protoc_version=33.0.0"),
+            Err(ParameterError::BadVersion(_, VersionError::ProtocSyntax(_)))
+        ));
+        assert!(matches!(
+            Options::parse("protoc_version=33.0,protoc_version=33.0"),
+            Err(ParameterError::Repeated(..))
+        ));
     }
 
     #[test]
@@ -225,7 +258,8 @@ mod tests {
             .expect_err("unknown key")
             .to_string();
         assert!(
-            err.contains("`root=x`") && err.contains("valid keys: prefix, outputs, grpc_version"),
+            err.contains("`root=x`")
+                && err.contains("valid keys: prefix, outputs, protoc_version, grpc_version"),
             "{err}"
         );
         let err = Options::parse("prefix=ameide_core_proto")
@@ -248,7 +282,7 @@ mod tests {
         ));
         assert!(matches!(
             Options::parse("grpc_version=1.x"),
-            Err(ParameterError::BadVersion(_))
+            Err(ParameterError::BadVersion(..))
         ));
         assert!(matches!(
             Options::parse("prefix=a:import.x"),

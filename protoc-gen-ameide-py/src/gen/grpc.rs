@@ -35,11 +35,17 @@ pub fn generate(ctx: &FileContext) -> Result<String, GenerateError> {
     p.blank();
     print_imports(ctx, &services, &mut p);
     print_version_check(ctx, &mut p);
+    // grpcio-tools < 1.81 derives the three classes per service from `object`.
+    let base = if ctx.target.grpc.no_object_base {
+        ""
+    } else {
+        "(object)"
+    };
     for service in &services {
-        print_stub(service, &mut p);
-        print_servicer(service, &mut p);
+        print_stub(service, base, &mut p);
+        print_servicer(service, base, &mut p);
         print_add_servicer_to_server(service, &mut p);
-        print_experimental_class(service, &mut p);
+        print_experimental_class(service, base, &mut p);
     }
     Ok(p.finish())
 }
@@ -180,11 +186,9 @@ fn print_imports(ctx: &FileContext, services: &[Service], p: &mut Printer) {
 }
 
 fn print_version_check(ctx: &FileContext, p: &mut Printer) {
+    let format = ctx.target.grpc;
     p.blank();
-    p.line(&format!(
-        "GRPC_GENERATED_VERSION = '{}'",
-        ctx.options.grpc_version
-    ));
+    p.line(&format!("GRPC_GENERATED_VERSION = '{}'", format.version));
     p.line("GRPC_VERSION = grpc.__version__");
     p.line("_version_not_supported = False");
     p.blank();
@@ -203,8 +207,10 @@ fn print_version_check(ctx: &FileContext, p: &mut Printer) {
     p.line("raise RuntimeError(");
     p.indent();
     p.line("f'The grpc package installed is at version {GRPC_VERSION},'");
+    // grpcio-tools < 1.76 kept a needless `f` prefix on this line.
     p.line(&format!(
-        "+ ' but the generated code in {} depends on'",
+        "+ {}' but the generated code in {} depends on'",
+        if format.plain_string { "" } else { "f" },
         pb2_grpc_file_name(ctx.name())
     ));
     p.line("+ f' grpcio>={GRPC_GENERATED_VERSION}.'");
@@ -229,10 +235,10 @@ fn print_docstring(lines: &[&str], p: &mut Printer) {
     p.line("\"\"\"");
 }
 
-fn print_stub(service: &Service, p: &mut Printer) {
+fn print_stub(service: &Service, base: &str, p: &mut Printer) {
     p.blank();
     p.blank();
-    p.line(&format!("class {}Stub:", service.name));
+    p.line(&format!("class {}Stub{base}:", service.name));
     p.indent();
     print_docstring(&service.comments, p);
     p.blank();
@@ -270,10 +276,10 @@ fn print_stub(service: &Service, p: &mut Printer) {
     p.outdent();
 }
 
-fn print_servicer(service: &Service, p: &mut Printer) {
+fn print_servicer(service: &Service, base: &str, p: &mut Printer) {
     p.blank();
     p.blank();
-    p.line(&format!("class {}Servicer:", service.name));
+    p.line(&format!("class {}Servicer{base}:", service.name));
     p.indent();
     print_docstring(&service.comments, p);
     for method in &service.methods {
@@ -343,7 +349,7 @@ fn print_add_servicer_to_server(service: &Service, p: &mut Printer) {
 }
 
 /// The static-method namespace class named exactly like the service (grpc's `PrintServiceClass`).
-fn print_experimental_class(service: &Service, p: &mut Printer) {
+fn print_experimental_class(service: &Service, base: &str, p: &mut Printer) {
     const PARAMETERS: [&str; 9] = [
         "target,",
         "options=(),",
@@ -369,7 +375,7 @@ fn print_experimental_class(service: &Service, p: &mut Printer) {
     p.blank();
     p.blank();
     p.line(" # This class is part of an EXPERIMENTAL API.");
-    p.line(&format!("class {}:", service.name));
+    p.line(&format!("class {}{base}:", service.name));
     p.indent();
     print_docstring(&service.comments, p);
     for method in &service.methods {

@@ -191,7 +191,8 @@ impl<'c, 'a> Stub<'c, 'a> {
     /// dependencies.
     fn print_imports(&mut self) -> Result<(), GenerateError> {
         let needs = self.import_needs()?;
-        if needs.datetime {
+        let format = self.ctx.target.pyi;
+        if needs.datetime && format.import_datetime {
             self.p.print("import datetime\n\n");
         }
         let mut dependencies = DependencyImports::default();
@@ -235,11 +236,18 @@ impl<'c, 'a> Stub<'c, 'a> {
         .into_iter()
         .filter_map(|(needed, name)| needed.then_some(name))
         .collect();
-        if !abc.is_empty() {
-            self.p
-                .line(&format!("from collections.abc import {}", abc.join(", ")));
-        }
         let mut typing = String::from("from typing import ClassVar as _ClassVar");
+        if format.collections_abc {
+            if !abc.is_empty() {
+                self.p
+                    .line(&format!("from collections.abc import {}", abc.join(", ")));
+            }
+        } else {
+            for name in abc {
+                typing.push_str(", ");
+                typing.push_str(name);
+            }
+        }
         if needs.optional {
             typing.push_str(", Optional as _Optional");
         }
@@ -326,7 +334,8 @@ impl<'c, 'a> Stub<'c, 'a> {
                 Type::Message | Type::Group => {
                     needs.union = true;
                     needs.mapping |= !is_map;
-                    needs.datetime |= has_datetime_alternative(value.type_name());
+                    needs.datetime |= self.ctx.target.pyi.datetime_unions
+                        && has_datetime_alternative(value.type_name());
                 }
                 Type::Enum => needs.union = true,
                 _ => {}
@@ -455,15 +464,19 @@ impl<'c, 'a> Stub<'c, 'a> {
         ));
         self.p.indent();
 
-        let slots: Vec<String> = (message.field.iter())
-            .filter(|f| !is_keyword(f.name()))
-            .map(|f| format!("\"{}\"", f.name()))
-            .collect();
-        let trailing_comma = if slots.len() == 1 { "," } else { "" };
-        self.p.line(&format!(
-            "__slots__ = ({}{trailing_comma})",
-            slots.join(", ")
-        ));
+        if self.ctx.target.pyi.empty_slots {
+            self.p.line("__slots__ = ()");
+        } else {
+            let slots: Vec<String> = (message.field.iter())
+                .filter(|f| !is_keyword(f.name()))
+                .map(|f| format!("\"{}\"", f.name()))
+                .collect();
+            let trailing_comma = if slots.len() == 1 { "," } else { "" };
+            self.p.line(&format!(
+                "__slots__ = ({}{trailing_comma})",
+                slots.join(", ")
+            ));
+        }
         if !message.extension_range.is_empty() {
             self.p.line("Extensions: _python_message._ExtensionDict");
         }
@@ -538,10 +551,14 @@ impl<'c, 'a> Stub<'c, 'a> {
                 self.field_type(value, containing)?
             ));
         }
+        let datetime = if self.ctx.target.pyi.datetime_unions {
+            datetime_alternative(field.type_name())
+        } else {
+            ""
+        };
         let value = match field.r#type() {
             Type::Message | Type::Group => format!(
-                "_Union[{}{}, _Mapping]",
-                datetime_alternative(field.type_name()),
+                "_Union[{datetime}{}, _Mapping]",
                 self.field_type(field, containing)?
             ),
             Type::Enum => format!("_Union[{}, str]", self.type_reference(field.type_name())?),
@@ -555,24 +572,41 @@ impl<'c, 'a> Stub<'c, 'a> {
     }
 
     /// `def __init__(self, <field>: _Optional[<type>] = ..., ...) -> None: ...`. Keyword-named fields cannot be
-    /// parameters: they are accepted through `**kwargs`.
+    /// parameters: they are accepted through `**kwargs`. Before protoc 30 a FIRST field named `self` was printed
+    /// as `self_` (and `self` kept its name); before 32 singular `bool` parameters were not `_Optional`.
     fn init_signature(
         &self,
         message: &DescriptorProto,
         containing: Containing,
     ) -> Result<String, GenerateError> {
-        let mut signature = format!("def __init__({}", self_parameter(message));
+        let format = self.ctx.target.pyi;
+        let mut signature = if format.self_underscore {
+            format!("def __init__({}", self_parameter(message))
+        } else {
+            String::from("def __init__(self")
+        };
         let mut has_keyword_field = false;
+        let mut first = true;
         for field in &message.field {
             if is_keyword(field.name()) {
                 has_keyword_field = true;
                 continue;
             }
-            signature.push_str(&format!(
-                ", {}: _Optional[{}] = ...",
-                field.name(),
-                self.init_parameter_type(field, containing)?
-            ));
+            let name = if !format.self_underscore && first && field.name() == "self" {
+                "self_"
+            } else {
+                field.name()
+            };
+            first = false;
+            let parameter_type = self.init_parameter_type(field, containing)?;
+            let optional = format.optional_bool
+                || field.label() == Label::Repeated
+                || field.r#type() != Type::Bool;
+            if optional {
+                signature.push_str(&format!(", {name}: _Optional[{parameter_type}] = ..."));
+            } else {
+                signature.push_str(&format!(", {name}: {parameter_type} = ..."));
+            }
         }
         if has_keyword_field {
             signature.push_str(", **kwargs");

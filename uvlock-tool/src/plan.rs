@@ -624,7 +624,11 @@ fn incoming(
 fn check_reachability_markers(old: &Lock, new: &Lock, name: &str) -> Result<()> {
     let (u_old, u_new) = (unconditional(old), unconditional(new));
     let (i_old, i_new) = (incoming(old), incoming(new));
-    let root_names: BTreeSet<&str> = new.roots().into_iter().map(|r| new.packages[r].name.as_str()).collect();
+    let root_names: BTreeSet<&str> = new
+        .roots()
+        .into_iter()
+        .map(|r| new.packages[r].name.as_str())
+        .collect();
     for p in &new.packages {
         if p.name == name || root_names.contains(p.name.as_str()) {
             continue;

@@ -1,9 +1,10 @@
 //! Typed model of `uv.lock` (schema version 1), its parser and uv's exact writer.
 
 mod parse;
+mod toml;
 pub mod writer;
 
-pub use parse::parse;
+pub use parse::{parse, parse_general};
 
 /// The lock schema version this tool understands.
 pub const LOCK_VERSION: i64 = 1;
@@ -145,7 +146,9 @@ impl Lock {
 
     /// The index of the package an edge points at (packages are sorted by name: binary search, then scan).
     pub fn resolve(&self, dep: &Dep) -> Option<usize> {
-        let start = self.packages.partition_point(|p| p.name.as_str() < dep.name.as_str());
+        let start = self
+            .packages
+            .partition_point(|p| p.name.as_str() < dep.name.as_str());
         let hit = self.packages[start..]
             .iter()
             .take_while(|p| p.name == dep.name)

@@ -1,7 +1,10 @@
 //! `uv.lock` text → [`Lock`]. Every key is accounted for: an unknown key is an error, never dropped.
+//! The text is read by the fast reader for uv's TOML subset ([`super::toml`]); text outside that subset
+//! (hand edits, comments) goes through `toml_edit`, which also reports syntax errors as file:line:col.
 
-use toml_edit::{DocumentMut, Item, Table, Value};
+use toml_edit::{DocumentMut, Value};
 
+use super::toml::{from_toml_edit, parse_fast, Node, Tbl};
 use super::{
     Dep, Inline, Lock, Metadata, Package, Section, Val, LOCK_REVISION, LOCK_VERSION, UV_VERSION,
 };
@@ -33,47 +36,56 @@ pub(crate) fn value_to_val(v: &Value) -> Option<Val> {
     })
 }
 
-fn item_val(path: &str, key: &str, item: &Item) -> Result<Val> {
-    item.as_value()
-        .and_then(value_to_val)
-        .ok_or_else(|| schema(path, format!("`{key}` has an unexpected type")))
+fn val<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a Val> {
+    match node {
+        Node::Val(v) => Ok(v),
+        _ => Err(schema(path, format!("`{key}` must be a value"))),
+    }
 }
 
-fn item_str(path: &str, key: &str, item: &Item) -> Result<String> {
-    item.as_str()
-        .map(str::to_string)
-        .ok_or_else(|| schema(path, format!("`{key}` must be a string")))
+fn string(path: &str, key: &str, node: &Node) -> Result<String> {
+    match val(path, key, node)? {
+        Val::Str(s) => Ok(s.clone()),
+        _ => Err(schema(path, format!("`{key}` must be a string"))),
+    }
 }
 
-fn item_inline(path: &str, key: &str, item: &Item) -> Result<Inline> {
-    match item_val(path, key, item)? {
-        Val::Table(t) => Ok(t),
+fn integer(path: &str, key: &str, node: &Node) -> Result<i64> {
+    match val(path, key, node)? {
+        Val::Int(i) => Ok(*i),
+        _ => Err(schema(path, format!("`{key}` must be an integer"))),
+    }
+}
+
+fn inline(path: &str, key: &str, node: &Node) -> Result<Inline> {
+    match val(path, key, node)? {
+        Val::Table(t) => Ok(t.clone()),
         _ => Err(schema(path, format!("`{key}` must be an inline table"))),
     }
 }
 
-fn item_array(path: &str, key: &str, item: &Item) -> Result<Vec<Val>> {
-    match item_val(path, key, item)? {
+fn array<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a [Val]> {
+    match val(path, key, node)? {
         Val::Array(a) => Ok(a),
         _ => Err(schema(path, format!("`{key}` must be an array"))),
     }
 }
 
-fn str_array(path: &str, key: &str, item: &Item) -> Result<Vec<String>> {
-    item_array(path, key, item)?
-        .into_iter()
+fn str_array(path: &str, key: &str, node: &Node) -> Result<Vec<String>> {
+    array(path, key, node)?
+        .iter()
         .map(|v| match v {
-            Val::Str(s) => Ok(s),
+            Val::Str(s) => Ok(s.clone()),
             _ => Err(schema(path, format!("`{key}` must be an array of strings"))),
         })
         .collect()
 }
 
-fn inline_array(path: &str, key: &str, item: &Item) -> Result<Vec<Inline>> {
-    item_array(path, key, item)?
-        .into_iter()
+fn inline_array(path: &str, key: &str, node: &Node) -> Result<Vec<Inline>> {
+    array(path, key, node)?
+        .iter()
         .map(|v| match v {
-            Val::Table(t) => Ok(t),
+            Val::Table(t) => Ok(t.clone()),
             _ => Err(schema(
                 path,
                 format!("`{key}` must be an array of inline tables"),
@@ -82,10 +94,16 @@ fn inline_array(path: &str, key: &str, item: &Item) -> Result<Vec<Inline>> {
         .collect()
 }
 
-fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
-    inline_array(path, key, item)?
-        .into_iter()
-        .map(|t| {
+fn dep_array(path: &str, key: &str, node: &Node) -> Result<Vec<Dep>> {
+    array(path, key, node)?
+        .iter()
+        .map(|v| {
+            let Val::Table(t) = v else {
+                return Err(schema(
+                    path,
+                    format!("`{key}` must be an array of inline tables"),
+                ));
+            };
             let mut dep = Dep {
                 name: String::new(),
                 version: None,
@@ -95,13 +113,13 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
             };
             for (k, v) in t {
                 match (k.as_str(), v) {
-                    ("name", Val::Str(s)) => dep.name = s,
-                    ("version", Val::Str(s)) => dep.version = Some(s),
-                    ("source", Val::Table(t)) => dep.source = Some(t),
+                    ("name", Val::Str(s)) => dep.name = s.clone(),
+                    ("version", Val::Str(s)) => dep.version = Some(s.clone()),
+                    ("source", Val::Table(t)) => dep.source = Some(t.clone()),
                     ("extra", Val::Array(a)) => {
                         for e in a {
                             match e {
-                                Val::Str(s) => dep.extra.push(s),
+                                Val::Str(s) => dep.extra.push(s.clone()),
                                 _ => {
                                     return Err(schema(
                                         path,
@@ -111,7 +129,7 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
                             }
                         }
                     }
-                    ("marker", Val::Str(s)) => dep.marker = Some(s),
+                    ("marker", Val::Str(s)) => dep.marker = Some(s.clone()),
                     (other, _) => return Err(unknown(path, &format!("{key}.{other}"))),
                 }
             }
@@ -123,38 +141,35 @@ fn dep_array(path: &str, key: &str, item: &Item) -> Result<Vec<Dep>> {
         .collect()
 }
 
-fn named_dep_tables(path: &str, key: &str, table: &Table) -> Result<Vec<(String, Vec<Dep>)>> {
-    table
+fn table<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a Tbl> {
+    match node {
+        Node::Table(t) => Ok(t),
+        _ => Err(schema(path, format!("`{key}` must be a table"))),
+    }
+}
+
+fn named_dep_tables(path: &str, key: &str, t: &Tbl) -> Result<Vec<(String, Vec<Dep>)>> {
+    t.entries
         .iter()
-        .map(|(k, item)| Ok((k.to_string(), dep_array(path, &format!("{key}.{k}"), item)?)))
+        .map(|(k, node)| Ok((k.clone(), dep_array(path, &format!("{key}.{k}"), node)?)))
         .collect()
 }
 
-fn sub_table<'a>(path: &str, key: &str, item: &'a Item) -> Result<&'a Table> {
-    item.as_table()
-        .ok_or_else(|| schema(path, format!("`{key}` must be a table")))
-}
-
-fn parse_metadata(path: &str, table: &Table) -> Result<Metadata> {
+fn parse_metadata(path: &str, t: &Tbl) -> Result<Metadata> {
     let mut m = Metadata::default();
-    for (k, item) in table.iter() {
-        match k {
+    for (k, node) in &t.entries {
+        match k.as_str() {
             "requires-dist" => {
-                m.requires_dist = inline_array(path, "metadata.requires-dist", item)?
+                m.requires_dist = inline_array(path, "metadata.requires-dist", node)?
             }
             "provides-extras" => {
-                m.provides_extras = Some(str_array(path, "metadata.provides-extras", item)?)
+                m.provides_extras = Some(str_array(path, "metadata.provides-extras", node)?)
             }
             "requires-dev" => {
-                let t = sub_table(path, "metadata.requires-dev", item)?;
-                let groups = t
+                let groups = table(path, "metadata.requires-dev", node)?
+                    .entries
                     .iter()
-                    .map(|(g, item)| {
-                        Ok((
-                            g.to_string(),
-                            inline_array(path, "metadata.requires-dev", item)?,
-                        ))
-                    })
+                    .map(|(g, n)| Ok((g.clone(), inline_array(path, "metadata.requires-dev", n)?)))
                     .collect::<Result<Vec<_>>>()?;
                 m.requires_dev = Some(groups);
             }
@@ -164,7 +179,7 @@ fn parse_metadata(path: &str, table: &Table) -> Result<Metadata> {
     Ok(m)
 }
 
-fn parse_package(path: &str, table: &Table) -> Result<Package> {
+fn parse_package(path: &str, t: &Tbl) -> Result<Package> {
     let mut p = Package {
         name: String::new(),
         version: None,
@@ -177,22 +192,23 @@ fn parse_package(path: &str, table: &Table) -> Result<Package> {
         dev_dependencies: Vec::new(),
         metadata: None,
     };
-    for (k, item) in table.iter() {
+    for (k, node) in &t.entries {
+        let k = k.as_str();
         match k {
-            "name" => p.name = item_str(path, k, item)?,
-            "version" => p.version = Some(item_str(path, k, item)?),
-            "source" => p.source = item_inline(path, k, item)?,
-            "resolution-markers" => p.resolution_markers = str_array(path, k, item)?,
-            "dependencies" => p.dependencies = dep_array(path, k, item)?,
-            "sdist" => p.sdist = Some(item_inline(path, k, item)?),
-            "wheels" => p.wheels = inline_array(path, k, item)?,
+            "name" => p.name = string(path, k, node)?,
+            "version" => p.version = Some(string(path, k, node)?),
+            "source" => p.source = inline(path, k, node)?,
+            "resolution-markers" => p.resolution_markers = str_array(path, k, node)?,
+            "dependencies" => p.dependencies = dep_array(path, k, node)?,
+            "sdist" => p.sdist = Some(inline(path, k, node)?),
+            "wheels" => p.wheels = inline_array(path, k, node)?,
             "optional-dependencies" => {
-                p.optional_dependencies = named_dep_tables(path, k, sub_table(path, k, item)?)?;
+                p.optional_dependencies = named_dep_tables(path, k, table(path, k, node)?)?
             }
             "dev-dependencies" => {
-                p.dev_dependencies = named_dep_tables(path, k, sub_table(path, k, item)?)?
+                p.dev_dependencies = named_dep_tables(path, k, table(path, k, node)?)?
             }
-            "metadata" => p.metadata = Some(parse_metadata(path, sub_table(path, k, item)?)?),
+            "metadata" => p.metadata = Some(parse_metadata(path, table(path, k, node)?)?),
             other => return Err(unknown(path, &format!("package.{other}"))),
         }
     }
@@ -205,35 +221,35 @@ fn parse_package(path: &str, table: &Table) -> Result<Package> {
     Ok(p)
 }
 
-fn collect_sections(
-    path: &str,
-    prefix: &[String],
-    table: &Table,
-    out: &mut Vec<Section>,
-) -> Result<()> {
-    let mut entries = Vec::new();
-    for (k, item) in table.iter() {
-        if let Item::Value(_) = item {
-            entries.push((k.to_string(), item_val(path, k, item)?));
-        }
-    }
-    if !entries.is_empty() || !table.is_implicit() {
+fn collect_sections(path: &str, prefix: &[String], t: &Tbl, out: &mut Vec<Section>) -> Result<()> {
+    let entries: Vec<(String, Val)> = t
+        .entries
+        .iter()
+        .filter_map(|(k, n)| {
+            if let Node::Val(v) = n {
+                Some((k.clone(), v.clone()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if !entries.is_empty() || !t.implicit {
         out.push(Section {
             path: prefix.to_vec(),
             array_of_tables: false,
             entries,
         });
     }
-    for (k, item) in table.iter() {
+    for (k, node) in &t.entries {
         let mut p = prefix.to_vec();
-        p.push(k.to_string());
-        match item {
-            Item::Table(t) => collect_sections(path, &p, t, out)?,
-            Item::ArrayOfTables(a) => {
-                for t in a.iter() {
+        p.push(k.clone());
+        match node {
+            Node::Table(sub) => collect_sections(path, &p, sub, out)?,
+            Node::Tables(subs) => {
+                for sub in subs {
                     let mut es = Vec::new();
-                    for (k2, item2) in t.iter() {
-                        es.push((k2.to_string(), item_val(path, k2, item2)?));
+                    for (k2, n2) in &sub.entries {
+                        es.push((k2.clone(), val(path, k2, n2)?.clone()));
                     }
                     out.push(Section {
                         path: p.clone(),
@@ -242,7 +258,7 @@ fn collect_sections(
                     });
                 }
             }
-            Item::Value(_) | Item::None => {}
+            Node::Val(_) => {}
         }
     }
     Ok(())
@@ -250,8 +266,22 @@ fn collect_sections(
 
 /// Parses `uv.lock` text. `path` is used in messages.
 pub fn parse(path: &str, text: &str) -> Result<Lock> {
-    let doc: DocumentMut = text.parse().map_err(|e| toml_error(path, text, &e))?;
-    let root = doc.as_table();
+    let root = match parse_fast(text) {
+        Some(root) => root,
+        None => {
+            let doc: DocumentMut = text.parse().map_err(|e| toml_error(path, text, &e))?;
+            from_toml_edit(doc.as_table()).ok_or_else(|| {
+                schema(
+                    path,
+                    "holds a float or date-time value, which uv.lock never contains",
+                )
+            })?
+        }
+    };
+    from_tree(path, &root)
+}
+
+fn from_tree(path: &str, root: &Tbl) -> Result<Lock> {
     let mut lock = Lock {
         version: 0,
         revision: 0,
@@ -263,34 +293,29 @@ pub fn parse(path: &str, text: &str) -> Result<Lock> {
         packages: Vec::new(),
     };
     let mut has_version = false;
-    for (k, item) in root.iter() {
+    for (k, node) in &root.entries {
+        let k = k.as_str();
         match k {
             "version" => {
-                lock.version = item
-                    .as_integer()
-                    .ok_or_else(|| schema(path, "`version` must be an integer"))?;
+                lock.version = integer(path, k, node)?;
                 has_version = true;
             }
-            "revision" => {
-                lock.revision = item
-                    .as_integer()
-                    .ok_or_else(|| schema(path, "`revision` must be an integer"))?;
-            }
-            "requires-python" => lock.requires_python = item_str(path, k, item)?,
-            "resolution-markers" => lock.resolution_markers = str_array(path, k, item)?,
-            "supported-markers" => lock.supported_markers = str_array(path, k, item)?,
-            "required-markers" => lock.required_markers = str_array(path, k, item)?,
+            "revision" => lock.revision = integer(path, k, node)?,
+            "requires-python" => lock.requires_python = string(path, k, node)?,
+            "resolution-markers" => lock.resolution_markers = str_array(path, k, node)?,
+            "supported-markers" => lock.supported_markers = str_array(path, k, node)?,
+            "required-markers" => lock.required_markers = str_array(path, k, node)?,
             "options" | "manifest" => collect_sections(
                 path,
                 &[k.to_string()],
-                sub_table(path, k, item)?,
+                table(path, k, node)?,
                 &mut lock.sections,
             )?,
             "package" => {
-                let arr = item
-                    .as_array_of_tables()
-                    .ok_or_else(|| schema(path, "`package` must be [[package]] tables"))?;
-                for t in arr.iter() {
+                let Node::Tables(ts) = node else {
+                    return Err(schema(path, "`package` must be [[package]] tables"));
+                };
+                for t in ts {
                     lock.packages.push(parse_package(path, t)?);
                 }
             }
@@ -323,4 +348,12 @@ pub fn parse(path: &str, text: &str) -> Result<Lock> {
     }
     lock.fill_edges().map_err(|m| schema(path, m))?;
     Ok(lock)
+}
+
+/// Parses with `toml_edit` only (the general path), for tests that compare both readers.
+pub fn parse_general(path: &str, text: &str) -> Result<Lock> {
+    let doc: DocumentMut = text.parse().map_err(|e| toml_error(path, text, &e))?;
+    let root =
+        from_toml_edit(doc.as_table()).ok_or_else(|| schema(path, "unsupported value type"))?;
+    from_tree(path, &root)
 }

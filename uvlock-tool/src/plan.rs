@@ -587,10 +587,11 @@ fn unconditional(lock: &Lock) -> BTreeSet<String> {
         .collect()
 }
 
-/// Incoming edges per package name: (from, extra table, marker, requested extras).
-fn incoming(
-    lock: &Lock,
-) -> std::collections::BTreeMap<String, BTreeSet<(String, String, Option<String>, Vec<String>)>> {
+/// An incoming edge: (from, extra/group table, marker, requested extras).
+type Incoming = (String, String, Option<String>, Vec<String>);
+
+/// Incoming edges per package name.
+fn incoming(lock: &Lock) -> std::collections::BTreeMap<String, BTreeSet<Incoming>> {
     let mut map: std::collections::BTreeMap<String, BTreeSet<_>> = Default::default();
     for p in &lock.packages {
         let tagged = p

@@ -7,5 +7,6 @@ pub mod oracle;
 pub mod parity;
 pub mod plugin;
 pub mod provision;
-pub mod uv;
 pub mod reference;
+pub mod toolchains;
+pub mod uv;

@@ -11,6 +11,7 @@ pub mod floatfmt;
 pub mod gen;
 pub mod naming;
 pub mod options;
+pub mod parallel;
 pub mod printer;
 pub mod request;
 pub mod response;

@@ -4,15 +4,18 @@
 use std::collections::HashMap;
 
 use prost::Message;
-use prost_types::compiler::CodeGeneratorRequest;
+use prost_types::compiler::Version;
 use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 use thiserror::Error;
 
-use crate::wire::{self, WireError};
+use crate::parallel;
+use crate::wire::{self, Value, WireError};
 
 /// A request that cannot be decoded at all (the plugin then fails on stderr; protoc shows that).
 #[derive(Debug, Error)]
 pub enum RequestError {
+    #[error("malformed CodeGeneratorRequest: `{0}` is not valid UTF-8")]
+    NotUtf8(&'static str),
     #[error("malformed CodeGeneratorRequest: {0}")]
     Decode(#[from] prost::DecodeError),
     #[error("malformed CodeGeneratorRequest: {0}")]
@@ -57,6 +60,10 @@ impl TypeInfo {
     }
 }
 
+fn utf8(bytes: &[u8], field: &'static str) -> Result<String, RequestError> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| RequestError::NotUtf8(field))
+}
+
 /// The decoded request with an index of every message and enum by full name (`.pkg.Outer.Inner`).
 #[derive(Debug)]
 pub struct Request {
@@ -73,24 +80,37 @@ impl Request {
     /// Decodes request bytes. Only decoding problems are errors here; semantic problems (a file to generate
     /// that is missing, say) are reported by the generators through the response.
     pub fn decode(bytes: &[u8]) -> Result<Request, RequestError> {
-        let decoded = CodeGeneratorRequest::decode(bytes)?;
-        let raw_files = wire::bytes_fields(bytes, 15)?;
-        if raw_files.len() != decoded.proto_file.len() {
-            return Err(WireError::MissingPath {
-                field: 15,
-                index: raw_files.len(),
+        let mut files_to_generate = Vec::new();
+        let mut parameter = None;
+        let mut compiler_version = None;
+        let mut raw_files = Vec::new();
+        for record in wire::records(bytes) {
+            let record = record?;
+            match (record.field, record.value) {
+                (1, Value::Bytes(name)) => files_to_generate.push(utf8(name, "file_to_generate")?),
+                (2, Value::Bytes(text)) => parameter = Some(utf8(text, "parameter")?),
+                (3, Value::Bytes(version)) => compiler_version = Some(Version::decode(version)?),
+                (15, Value::Bytes(file)) => raw_files.push(file),
+                // Unknown fields, as prost would skip them; wrong wire types for known ones are malformed.
+                (1 | 2 | 3 | 15, _) => {
+                    return Err(WireError::InvalidWireType {
+                        wire_type: 0,
+                        offset: 0,
+                    }
+                    .into())
+                }
+                _ => {}
             }
-            .into());
         }
-        let files: Vec<ProtoFile> = decoded
-            .proto_file
-            .into_iter()
-            .zip(raw_files)
-            .map(|(proto, raw)| ProtoFile {
+        // Large requests (all of googleapis: ~170 MB) spend most of their decoding in the per-file messages.
+        let files = parallel::map(&raw_files, |raw| {
+            FileDescriptorProto::decode(*raw).map(|proto| ProtoFile {
                 proto,
                 raw: raw.to_vec(),
             })
-            .collect();
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
         let mut request = Request {
             by_name: files
                 .iter()
@@ -99,9 +119,9 @@ impl Request {
                 .collect(),
             types: HashMap::new(),
             files,
-            files_to_generate: decoded.file_to_generate,
-            parameter: decoded.parameter.unwrap_or_default(),
-            compiler_version: decoded.compiler_version.map(|v| {
+            files_to_generate,
+            parameter: parameter.unwrap_or_default(),
+            compiler_version: compiler_version.map(|v| {
                 (
                     v.major.unwrap_or(0),
                     v.minor.unwrap_or(0),

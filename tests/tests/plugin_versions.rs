@@ -12,7 +12,9 @@
 //!   bundled protoc's `compiler_version`); by protoc 35.1 with `grpc_version=`, `outputs=grpc` and a prefix; by buf;
 //! * an old epoch imports and runs on its own older runtime (protobuf 6.33.0 + grpcio 1.76.0), with a gRPC round
 //!   trip, while the default (7.35.1) output is refused by that runtime;
-//! * refusals: unsupported versions and editions the chosen protoc could not compile.
+//! * refusals: unsupported versions and editions the chosen protoc could not compile;
+//! * offline, on the captured protoc 35.1 request with its `compiler_version` rewritten: the default follows
+//!   `compiler_version`, an unsupported one is refused unless `protoc_version=` is given, which always wins.
 //!
 //! Files a release cannot compile are dropped from its corpus (VERSIONS.md §2.2): edition 2024 needs protoc 32.0.
 //! Failures leave reports and outputs in `target/e2e-scratch/versions-*`.
@@ -25,11 +27,16 @@ use e2e_tests::cache::{cached_dir, KeyHasher};
 use e2e_tests::compare::{assert_trees_equal, filter_tree, read_tree, report_path, Tree};
 use e2e_tests::corpus::Corpus;
 use e2e_tests::oracle::{self, Mapping};
-use e2e_tests::plugin::{expect_success, plugin_binary, protoc_command, run_with_buf};
+use e2e_tests::plugin::{
+    expect_success, plugin_binary, protoc_command, request_path, run_on_stdin, run_with_buf,
+    top_level_records, with_parameter,
+};
 use e2e_tests::provision::{npm_tools, python_tools, repo_root, scratch_dir};
 use e2e_tests::toolchains::{
     grpc_reference, grpc_tools, protoc_reference, runtime_venv, standalone_protoc,
 };
+use prost::Message;
+use prost_types::compiler::CodeGeneratorResponse;
 
 /// One protoc release per `.py`/`.pyi` epoch and gencode line (VERSIONS.md §3.1, §3.2): PYI-A 27.2, PYI-B 30.0,
 /// PYI-C 31.0 (no `import datetime`), PYI-D 31.1, PYI-E 32.1 / 33.5 / 34.2 / 36.2, PYI-F 33.0 (`__slots__ = ()`).
@@ -453,5 +460,78 @@ fn protoc_33_0_grpc_1_76_output_runs_on_protobuf_6_33_and_grpcio_1_76() {
     assert!(
         text.contains("VersionError") && text.contains("7.35.1"),
         "the default _pb2.py should be refused by protobuf 6.33.0:\n{text}"
+    );
+}
+
+// ---- compiler_version as the default (offline, on a captured protoc 35.1 request) -----------------------------
+
+/// The captured request with its `compiler_version` (field 3) replaced by `major.minor.patch` (each < 128).
+fn with_compiler_version(request: &[u8], major: u8, minor: u8, patch: u8) -> Vec<u8> {
+    let records = top_level_records(request).expect("well-formed CodeGeneratorRequest");
+    let mut out: Vec<u8> = records
+        .into_iter()
+        .filter(|(field, _, _)| *field != 3)
+        .flat_map(|(_, _, bytes)| bytes.to_vec())
+        .collect();
+    out.extend_from_slice(&[0x1a, 6, 0x08, major, 0x10, minor, 0x18, patch]);
+    out
+}
+
+fn respond(request: &[u8]) -> CodeGeneratorResponse {
+    let out = run_on_stdin(request);
+    expect_success("plugin on stdin", &out);
+    CodeGeneratorResponse::decode(out.stdout.as_slice()).expect("a CodeGeneratorResponse")
+}
+
+fn file_content<'r>(response: &'r CodeGeneratorResponse, name: &str) -> &'r str {
+    response
+        .file
+        .iter()
+        .find(|f| f.name() == name)
+        .unwrap_or_else(|| panic!("no {name} in the response"))
+        .content()
+}
+
+#[test]
+fn compiler_version_selects_the_format_unless_protoc_version_is_given() {
+    let raw = fs::read(request_path("protoc-35.1_all.bin")).expect("read captured request");
+    let raw = with_parameter(&raw, None);
+    let py = "ameide_core_proto/agents/v1/agents_pb2.py";
+    let pyi = "ameide_core_proto/agents/v1/agents_pb2.pyi";
+
+    // protoc 33.0 sends 6.33.0: its format and gencode, without any parameter
+    let response = respond(&with_compiler_version(&raw, 6, 33, 0));
+    assert_eq!(response.error, None);
+    assert!(file_content(&response, py).contains("# Protobuf Python Version: 6.33.0\n"));
+    assert!(file_content(&response, pyi).contains("    __slots__ = ()\n"));
+
+    // protoc 25.1 (grpcio-tools 1.62) is outside the range: refused, unless protoc_version= says what to imitate
+    let old = with_compiler_version(&raw, 4, 25, 1);
+    let error = respond(&old).error.expect("refused");
+    assert!(
+        error.starts_with(
+            "the request comes from protoc 4.25.1 (CodeGeneratorRequest.compiler_version), whose Python output \
+             this plugin does not imitate: pass protoc_version=<MAJOR.MINOR>"
+        ),
+        "{error}"
+    );
+    let response = respond(&with_parameter(&old, Some("protoc_version=35.1")));
+    assert_eq!(response.error, None);
+    assert!(file_content(&response, py).contains("# Protobuf Python Version: 7.35.1\n"));
+
+    // an explicit protoc_version wins over compiler_version; and the 2024 file of this request needs >= 32.0
+    let error = respond(&with_parameter(&raw, Some("protoc_version=30.2")))
+        .error
+        .expect("edition 2024 refused");
+    assert!(
+        error.contains("which protoc 30.2 (from protoc_version) cannot compile"),
+        "{error}"
+    );
+    let error = respond(&with_compiler_version(&raw, 6, 31, 1))
+        .error
+        .expect("edition 2024 refused");
+    assert!(
+        error.contains("which protoc 31.1 (the protoc running this plugin) cannot compile"),
+        "{error}"
     );
 }

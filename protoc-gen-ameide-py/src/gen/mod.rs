@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::descriptor;
 use crate::options::Options;
+use crate::parallel;
 use crate::request::{ProtoFile, Request, TypeInfo};
 use crate::retention::OptionSchema;
 use crate::versions::{ProtocSource, ProtocVersion, Target, VersionError};
@@ -141,13 +142,13 @@ pub fn target(request: &Request, options: &Options) -> Result<Target, GenerateEr
 /// Generates every requested output for every file to generate, in request order.
 pub fn generate(request: &Request, options: &Options) -> Result<Vec<GeneratedFile>, GenerateError> {
     let target = target(request, options)?;
-    let mut out = Vec::new();
     let option_schema =
         OptionSchema::from_request(request).map_err(|source| GenerateError::Descriptor {
             file: "<request>".to_string(),
             source,
         })?;
-    for name in &request.files_to_generate {
+    // Files are independent: generate them on all cores; the output keeps request order.
+    let per_file = parallel::map(&request.files_to_generate, |name| {
         let file = request
             .file(name)
             .ok_or_else(|| GenerateError::MissingFile(name.clone()))?;
@@ -161,25 +162,36 @@ pub fn generate(request: &Request, options: &Options) -> Result<Vec<GeneratedFil
             option_schema: &option_schema,
             target: &target,
         };
-        let modules = &options.modules;
-        if options.outputs.py {
-            out.push(GeneratedFile {
-                name: modules.output_path(name, ".py"),
-                content: pb2::generate(&ctx)?,
-            });
-        }
-        if options.outputs.pyi {
-            out.push(GeneratedFile {
-                name: modules.output_path(name, ".pyi"),
-                content: pyi::generate(&ctx)?,
-            });
-        }
-        if options.outputs.grpc {
-            out.push(GeneratedFile {
-                name: modules.output_path(name, "_grpc.py"),
-                content: grpc::generate(&ctx)?,
-            });
-        }
+        generate_file(&ctx)
+    });
+    let mut out = Vec::new();
+    for files in per_file {
+        out.extend(files?);
+    }
+    Ok(out)
+}
+
+/// The requested outputs of one file to generate.
+fn generate_file(ctx: &FileContext) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let (name, modules, outputs) = (ctx.name(), &ctx.options.modules, ctx.options.outputs);
+    let mut out = Vec::new();
+    if outputs.py {
+        out.push(GeneratedFile {
+            name: modules.output_path(name, ".py"),
+            content: pb2::generate(ctx)?,
+        });
+    }
+    if outputs.pyi {
+        out.push(GeneratedFile {
+            name: modules.output_path(name, ".pyi"),
+            content: pyi::generate(ctx)?,
+        });
+    }
+    if outputs.grpc {
+        out.push(GeneratedFile {
+            name: modules.output_path(name, "_grpc.py"),
+            content: grpc::generate(ctx)?,
+        });
     }
     Ok(out)
 }

@@ -121,6 +121,72 @@ fn large_lock_switch_matches_uv_and_is_timed() {
             .args(["lock", "--locked", "--offline", "--quiet"]),
     );
 
+    // Steady state: once uv has re-locked a forked lock, its fork order is kept by further re-locks, and the
+    // tool's output must then be byte-identical to uv's in both directions.
+    let reg2 = dir.join("services/reg2");
+    uv::copy_tree(&want, &reg2);
+    fs::write(reg2.join("pyproject.toml"), &registry_py).expect("write");
+    run_ok(world.uv(&reg2).args(["lock", "--offline", "--quiet"]));
+    let reg2_lock = read(&reg2.join("uv.lock"));
+    fs::write(dir.join("registry.lock"), &registry_lock).expect("save reference");
+    let back = dir.join("services/back");
+    uv::copy_tree(&want, &back);
+    let out = run_tool(
+        &dir,
+        &[
+            "switch",
+            "--to",
+            "registry",
+            "--package",
+            "ameide-sdk-python",
+            "--path",
+            "packages/ameide_sdk_python",
+            "--from",
+            "registry.lock",
+            "services/back",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_same(
+        "large, reverse (steady state): uv.lock",
+        &read(&back.join("uv.lock")),
+        &reg2_lock,
+    );
+    assert_same(
+        "large, reverse (steady state): pyproject.toml",
+        &read(&back.join("pyproject.toml")),
+        &registry_py,
+    );
+    let fwd = dir.join("services/fwd");
+    uv::copy_tree(&reg2, &fwd);
+    let out = run_tool(
+        &dir,
+        &[
+            "switch",
+            "--to",
+            "editable",
+            "--package",
+            "ameide-sdk-python",
+            "--path",
+            "packages/ameide_sdk_python",
+            "services/fwd",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_same(
+        "large, forward (steady state): uv.lock",
+        &read(&fwd.join("uv.lock")),
+        &want_lock,
+    );
+
     // Timing, same inputs for both: registry lock + switch, versus registry lock + editable pyproject + uv lock --offline.
     let runs = 7;
     let mut tool_times = Vec::new();

@@ -52,7 +52,7 @@ pub fn relative(from: &Path, to: &Path) -> Option<String> {
     })
 }
 
-/// Writes every `(path, new, old)` whose text changed: all temp files are written and synced first, then
+/// Writes every `(path, new, old)` whose text changed: all temp files are written first, then
 /// renamed over the originals; if a later rename fails, the earlier files are restored. Both or neither.
 pub fn write_all_atomic(files: &[(PathBuf, &str, &str)]) -> Result<usize> {
     let changed: Vec<&(PathBuf, &str, &str)> =

@@ -6,17 +6,23 @@
 //! descriptor at wire level → [`naming`] maps files to Python modules → [`gen`] prints each output through
 //! [`printer`] → [`response`] encodes the answer.
 
+pub mod bufconfig;
+pub mod check;
+pub mod cli;
+pub mod compile;
 pub mod descriptor;
 pub mod floatfmt;
 pub mod gen;
 pub mod naming;
 pub mod options;
+pub mod package_files;
 pub mod parallel;
 pub mod printer;
 pub mod request;
 pub mod response;
 pub mod retention;
 pub mod source_info;
+pub mod standalone;
 pub mod versions;
 pub mod wire;
 
@@ -37,11 +43,21 @@ pub fn run(request_bytes: &[u8]) -> Result<Vec<u8>, RequestError> {
 
 /// The response for a decoded request.
 pub fn respond(request: &Request) -> CodeGeneratorResponse {
-    let result = Options::parse(&request.parameter)
-        .map_err(|e| e.to_string())
-        .and_then(|options| generate(request, &options).map_err(|e| e.to_string()));
-    match result {
+    match generate_all(request) {
         Ok(files) => CodeGeneratorResponse::files(files),
         Err(message) => CodeGeneratorResponse::failure(message),
     }
+}
+
+/// Every file the plugin emits for a decoded request (stubs, then package files if asked for), or the
+/// one-line error the response carries.
+pub fn generate_all(request: &Request) -> Result<Vec<GeneratedFile>, String> {
+    let (parameter, package_files) = package_files::split_parameter(&request.parameter)?;
+    let options = Options::parse(&parameter).map_err(|e| e.to_string())?;
+    let mut files = generate(request, &options).map_err(|e| e.to_string())?;
+    if let Some(mode) = package_files {
+        let extra = package_files::package_files(&files, mode, &options.modules);
+        files.extend(extra);
+    }
+    Ok(files)
 }

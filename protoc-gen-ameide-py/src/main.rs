@@ -1,15 +1,37 @@
-//! The protoc/buf plugin binary: request on stdin, response on stdout.
+//! Without arguments (how protoc and buf start plugins): the plugin, request on stdin, response on stdout.
+//! With a subcommand (`generate`, `check`): the standalone command line of [`protoc_gen_ameide_py::cli`].
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+use clap::Parser;
+use protoc_gen_ameide_py::cli::{self, Cli};
+use protoc_gen_ameide_py::compile::{external, CAPTURE_ENV};
+
 fn main() -> ExitCode {
+    if std::env::args_os().len() > 1 {
+        return cli::run(Cli::parse());
+    }
+    plugin()
+}
+
+fn plugin() -> ExitCode {
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         eprintln!("protoc-gen-ameide-py: cannot read the request from stdin: {e}");
         return ExitCode::FAILURE;
     }
-    match protoc_gen_ameide_py::run(&input) {
+    let response = match std::env::var_os(CAPTURE_ENV) {
+        Some(dir) => external::capture(dir.as_ref(), &input).map_err(|e| {
+            format!(
+                "cannot capture the request into {}: {e}",
+                dir.to_string_lossy()
+            )
+        }),
+        None => protoc_gen_ameide_py::run(&input)
+            .map_err(|e| format!("{e} (stdin must be a CodeGeneratorRequest from protoc or buf)")),
+    };
+    match response {
         Ok(response) => match std::io::stdout()
             .write_all(&response)
             .and_then(|()| std::io::stdout().flush())
@@ -21,7 +43,7 @@ fn main() -> ExitCode {
             }
         },
         Err(e) => {
-            eprintln!("protoc-gen-ameide-py: {e} (stdin must be a CodeGeneratorRequest from protoc or buf)");
+            eprintln!("protoc-gen-ameide-py: {e}");
             ExitCode::FAILURE
         }
     }

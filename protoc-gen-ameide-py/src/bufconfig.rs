@@ -1,0 +1,310 @@
+//! The subset of buf's v2 configuration `generate`/`check` read: `buf.yaml` (modules with `path` and
+//! `excludes`) and `buf.gen.yaml` (the `plugins` entries that run this plugin, with `out`, `opt`, `strategy`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// A configuration problem, naming the file and the key.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {message}")]
+    Read { file: String, message: String },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+/// One string or a list of strings (buf accepts both for `local` and `opt`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawBufYaml {
+    version: Option<String>,
+    #[serde(default)]
+    modules: Vec<RawModule>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawModule {
+    path: Option<String>,
+    #[serde(default)]
+    excludes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGen {
+    version: Option<String>,
+    #[serde(default)]
+    plugins: Vec<RawPlugin>,
+    #[serde(default)]
+    managed: Option<serde_yaml::Value>,
+    #[serde(default)]
+    inputs: Option<Vec<serde_yaml::Mapping>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPlugin {
+    local: Option<OneOrMany>,
+    out: Option<String>,
+    opt: Option<OneOrMany>,
+    strategy: Option<String>,
+}
+
+/// How buf splits the files of an input into plugin requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// One request per directory of proto files (buf's default).
+    Directory,
+    /// One request with every file.
+    All,
+}
+
+impl Strategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Directory => "directory",
+            Strategy::All => "all",
+        }
+    }
+}
+
+/// A module of the workspace: its root (an include directory) and excluded directories.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The module root, relative to the workspace directory.
+    pub path: String,
+    pub excludes: Vec<String>,
+}
+
+/// One plugin entry of `buf.gen.yaml` that runs this plugin.
+#[derive(Debug, Clone)]
+pub struct PluginRun {
+    /// Output directory, relative to the workspace directory.
+    pub out: String,
+    /// The joined parameter (`opt` items joined with `,`, as buf does).
+    pub parameter: String,
+    pub strategy: Strategy,
+}
+
+/// The workspace: its directory, modules and this plugin's entries.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub modules: Vec<Module>,
+    pub runs: Vec<PluginRun>,
+}
+
+/// Whether a `local:` value runs this plugin: the name itself, or a path ending in it.
+pub fn is_this_plugin(local: &str) -> bool {
+    let name = local.rsplit(['/', '\\']).next().unwrap_or(local);
+    name == "protoc-gen-ameide-py" || name == "protoc-gen-ameide-py.exe"
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        file: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn invalid(path: &Path, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        file: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+fn check_relative(path: &Path, key: &str, value: &str) -> Result<(), ConfigError> {
+    let p = Path::new(value);
+    if p.is_absolute()
+        || p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(invalid(
+            path,
+            format!("{key} `{value}` must be a relative path inside the workspace (no `..`)"),
+        ));
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// Reads `buf.gen.yaml` at `template` and the `buf.yaml` beside it.
+    pub fn load(template: &Path) -> Result<Workspace, ConfigError> {
+        let dir = template
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let gen: RawGen =
+            serde_yaml::from_str(&read(template)?).map_err(|e| invalid(template, e.to_string()))?;
+        if gen.version.as_deref() != Some("v2") {
+            return Err(invalid(template, "only `version: v2` is supported"));
+        }
+        if gen
+            .managed
+            .as_ref()
+            .and_then(|m| m.get("enabled"))
+            .and_then(serde_yaml::Value::as_bool)
+            == Some(true)
+        {
+            return Err(invalid(
+                template,
+                "`managed: enabled: true` is not supported (it rewrites file options)",
+            ));
+        }
+        if gen.inputs.as_ref().is_some_and(|i| !i.is_empty()) {
+            return Err(invalid(
+                template,
+                "`inputs` is not supported: the workspace of the buf.yaml beside it is the input",
+            ));
+        }
+        let mut runs = Vec::new();
+        for (i, plugin) in gen.plugins.iter().enumerate() {
+            let Some(local) = &plugin.local else { continue };
+            let Some(program) = local.items().into_iter().next() else {
+                continue;
+            };
+            if !is_this_plugin(&program) {
+                continue;
+            }
+            let out = plugin
+                .out
+                .clone()
+                .ok_or_else(|| invalid(template, format!("plugins[{i}]: `out` is required")))?;
+            check_relative(template, &format!("plugins[{i}].out"), &out)?;
+            let strategy = match plugin.strategy.as_deref() {
+                None | Some("directory") => Strategy::Directory,
+                Some("all") => Strategy::All,
+                Some(other) => {
+                    return Err(invalid(
+                        template,
+                        format!("plugins[{i}].strategy `{other}`: expected `directory` or `all`"),
+                    ))
+                }
+            };
+            runs.push(PluginRun {
+                out,
+                parameter: plugin
+                    .opt
+                    .as_ref()
+                    .map(|o| o.items().join(","))
+                    .unwrap_or_default(),
+                strategy,
+            });
+        }
+        if runs.is_empty() {
+            return Err(invalid(
+                template,
+                "no plugin entry with `local: protoc-gen-ameide-py` (or a path ending in it)",
+            ));
+        }
+        let buf_yaml = dir.join("buf.yaml");
+        let modules = if buf_yaml.is_file() {
+            let raw: RawBufYaml = serde_yaml::from_str(&read(&buf_yaml)?)
+                .map_err(|e| invalid(&buf_yaml, e.to_string()))?;
+            if raw.version.as_deref() != Some("v2") {
+                return Err(invalid(&buf_yaml, "only `version: v2` is supported"));
+            }
+            let mut modules = Vec::new();
+            for (i, m) in raw.modules.iter().enumerate() {
+                let path = m.path.clone().unwrap_or_else(|| ".".into());
+                check_relative(&buf_yaml, &format!("modules[{i}].path"), &path)?;
+                for e in &m.excludes {
+                    check_relative(&buf_yaml, &format!("modules[{i}].excludes"), e)?;
+                }
+                modules.push(Module {
+                    path: normalize(&path),
+                    excludes: m.excludes.iter().map(|e| normalize(e)).collect(),
+                });
+            }
+            if modules.is_empty() {
+                modules.push(Module {
+                    path: ".".into(),
+                    excludes: Vec::new(),
+                });
+            }
+            modules
+        } else {
+            return Err(invalid(
+                &buf_yaml,
+                "not found (a v2 buf.yaml must sit beside buf.gen.yaml)",
+            ));
+        };
+        Ok(Workspace { dir, modules, runs })
+    }
+
+    /// The include directories (module roots, absolute or relative to the current directory).
+    pub fn includes(&self) -> Vec<PathBuf> {
+        self.modules
+            .iter()
+            .map(|m| self.dir.join(&m.path))
+            .collect()
+    }
+
+    /// Every .proto file of the modules (proto names), sorted, excludes applied.
+    pub fn files(&self) -> Result<Vec<String>, ConfigError> {
+        let mut out = Vec::new();
+        for module in &self.modules {
+            let root = self.dir.join(&module.path);
+            let mut names = Vec::new();
+            crate::compile::collect(&root, &root, &mut names).map_err(|e| ConfigError::Read {
+                file: root.display().to_string(),
+                message: e.to_string(),
+            })?;
+            for name in names {
+                let workspace_path = if module.path == "." {
+                    name.clone()
+                } else {
+                    format!("{}/{name}", module.path)
+                };
+                let excluded = module
+                    .excludes
+                    .iter()
+                    .any(|e| workspace_path == *e || workspace_path.starts_with(&format!("{e}/")));
+                if !excluded {
+                    out.push(name);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+fn normalize(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/').trim_start_matches("./");
+    if trimmed.is_empty() {
+        ".".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugin_names() {
+        assert!(is_this_plugin("protoc-gen-ameide-py"));
+        assert!(is_this_plugin("./target/release/protoc-gen-ameide-py"));
+        assert!(!is_this_plugin("protoc-gen-ameide-pyx"));
+    }
+}

@@ -1,0 +1,369 @@
+//! The protox-specific fix-ups that make its raw `FileDescriptorProto` bytes carry what protoc's do (everything
+//! else protoc does differently — source-retention stripping, option record order, float/double default text,
+//! json_name explicitness — the plugin already canonicalises, because buf differs there too):
+//!
+//! * **packedness of repeated scalar option values.** protox encodes option values with the file-syntax default
+//!   instead of the field's explicit `[packed = ...]` (e.g. `google.api.field_behavior` is `[packed = false]` in
+//!   a proto3 file: protoc writes one varint record per value, protox one packed record). Every options message
+//!   is re-encoded at wire level with the real packedness of each field, recursively into message values.
+//! * **empty method options.** For `rpc X(A) returns (B) {}` protoc records `options {}` (`"\x22\x00"`) and
+//!   protox records nothing; the empty options are inserted when the method's source span ends in `}`.
+
+use std::collections::HashMap;
+
+use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Syntax};
+
+use crate::wire::{self, Edit, Value, WireError};
+
+/// Applies both fix-ups to one file's raw bytes. `source` is the .proto text (for the method bodies).
+pub fn fix_file(
+    pool: &DescriptorPool,
+    raw: &[u8],
+    source: Option<&str>,
+) -> Result<Vec<u8>, WireError> {
+    let fixer = Fixer {
+        pool,
+        method_spans: method_spans(raw)?,
+        source,
+        cache: Default::default(),
+    };
+    fixer.file(raw)
+}
+
+struct Fixer<'a> {
+    pool: &'a DescriptorPool,
+    /// `(service, method)` → span of the method in source info.
+    method_spans: HashMap<(u64, u64), Vec<u64>>,
+    source: Option<&'a str>,
+    cache: std::cell::RefCell<HashMap<String, Option<MessageDescriptor>>>,
+}
+
+// Field numbers of descriptor.proto (see descriptor.rs).
+const FILE_MESSAGE_TYPE: u32 = 4;
+const FILE_ENUM_TYPE: u32 = 5;
+const FILE_SERVICE: u32 = 6;
+const FILE_EXTENSION: u32 = 7;
+const FILE_OPTIONS: u32 = 8;
+const FILE_SOURCE_CODE_INFO: u32 = 9;
+
+impl Fixer<'_> {
+    fn options_descriptor(&self, name: &str) -> Option<MessageDescriptor> {
+        self.cache
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_insert_with(|| self.pool.get_message_by_name(name))
+            .clone()
+    }
+
+    fn options(&self, type_name: &str, payload: &[u8]) -> Result<Edit, WireError> {
+        match self.options_descriptor(type_name) {
+            Some(message) => {
+                let fixed = repack(&message, payload)?;
+                Ok(if fixed == payload {
+                    Edit::Keep
+                } else {
+                    Edit::Replace(fixed)
+                })
+            }
+            None => Ok(Edit::Keep),
+        }
+    }
+
+    fn only_options(
+        &self,
+        raw: &[u8],
+        options_field: u32,
+        type_name: &str,
+    ) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, _, payload| {
+            if field == options_field {
+                self.options(type_name, payload)
+            } else {
+                Ok(Edit::Keep)
+            }
+        })
+    }
+
+    fn file(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, index, payload| {
+            Ok(match field {
+                FILE_MESSAGE_TYPE => Edit::Replace(self.message(payload)?),
+                FILE_ENUM_TYPE => Edit::Replace(self.enumeration(payload)?),
+                FILE_SERVICE => Edit::Replace(self.service(payload, index as u64)?),
+                FILE_EXTENSION => {
+                    Edit::Replace(self.only_options(payload, 8, "google.protobuf.FieldOptions")?)
+                }
+                FILE_OPTIONS => self.options("google.protobuf.FileOptions", payload)?,
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn message(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, _, payload| {
+            Ok(match field {
+                2 | 6 => {
+                    Edit::Replace(self.only_options(payload, 8, "google.protobuf.FieldOptions")?)
+                }
+                3 => Edit::Replace(self.message(payload)?),
+                4 => Edit::Replace(self.enumeration(payload)?),
+                5 => Edit::Replace(self.only_options(
+                    payload,
+                    3,
+                    "google.protobuf.ExtensionRangeOptions",
+                )?),
+                7 => self.options("google.protobuf.MessageOptions", payload)?,
+                8 => {
+                    Edit::Replace(self.only_options(payload, 2, "google.protobuf.OneofOptions")?)
+                }
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn enumeration(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, _, payload| {
+            Ok(match field {
+                2 => Edit::Replace(self.only_options(
+                    payload,
+                    3,
+                    "google.protobuf.EnumValueOptions",
+                )?),
+                3 => self.options("google.protobuf.EnumOptions", payload)?,
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn service(&self, raw: &[u8], service: u64) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, index, payload| {
+            Ok(match field {
+                2 => Edit::Replace(self.method(payload, service, index as u64)?),
+                3 => self.options("google.protobuf.ServiceOptions", payload)?,
+                _ => Edit::Keep,
+            })
+        })
+    }
+
+    fn method(&self, raw: &[u8], service: u64, method: u64) -> Result<Vec<u8>, WireError> {
+        let fixed = self.only_options(raw, 4, "google.protobuf.MethodOptions")?;
+        let has_options = wire::records(&fixed).any(|r| r.is_ok_and(|r| r.field == 4));
+        if has_options || !self.has_body(service, method) {
+            return Ok(fixed);
+        }
+        // insert `options {}` in field-number order (after input/output types, before the streaming flags)
+        let mut out = Vec::with_capacity(fixed.len() + 2);
+        let mut inserted = false;
+        for record in wire::records(&fixed) {
+            let record = record?;
+            if !inserted && record.field > 4 {
+                out.extend_from_slice(&[0x22, 0x00]);
+                inserted = true;
+            }
+            out.extend_from_slice(record.raw);
+        }
+        if !inserted {
+            out.extend_from_slice(&[0x22, 0x00]);
+        }
+        Ok(out)
+    }
+
+    /// Whether the method's declaration ends with a `{ ... }` body rather than `;`.
+    fn has_body(&self, service: u64, method: u64) -> bool {
+        let (Some(source), Some(span)) = (self.source, self.method_spans.get(&(service, method)))
+        else {
+            return false;
+        };
+        let (line, end_col) = match span.as_slice() {
+            [line, _, end_col] => (*line, *end_col),
+            [_, _, end_line, end_col] => (*end_line, *end_col),
+            _ => return false,
+        };
+        // protox spans count bytes from the line start
+        let Some(line_text) = source.split('\n').nth(line as usize) else {
+            return false;
+        };
+        end_col
+            .checked_sub(1)
+            .and_then(|i| line_text.as_bytes().get(i as usize))
+            == Some(&b'}')
+    }
+}
+
+/// `(service, method)` → span, from the file's source info.
+fn method_spans(raw: &[u8]) -> Result<HashMap<(u64, u64), Vec<u64>>, WireError> {
+    let mut spans = HashMap::new();
+    let Some(info) = wire::last_bytes_field(raw, FILE_SOURCE_CODE_INFO)? else {
+        return Ok(spans);
+    };
+    for location in wire::bytes_fields(info, 1)? {
+        let mut path = Vec::new();
+        let mut span = Vec::new();
+        for record in wire::records(location) {
+            let record = record?;
+            match (record.field, record.value) {
+                (1, Value::Bytes(p)) => path.extend(wire::packed_varints(p)?),
+                (1, Value::Varint(v)) => path.push(v),
+                (2, Value::Bytes(p)) => span.extend(wire::packed_varints(p)?),
+                (2, Value::Varint(v)) => span.push(v),
+                _ => {}
+            }
+        }
+        if let [6, s, 2, m] = path[..] {
+            spans.insert((s, m), span);
+        }
+    }
+    Ok(spans)
+}
+
+/// How a scalar is encoded on the wire.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    Varint,
+    Fixed32,
+    Fixed64,
+}
+
+fn scalar_encoding(kind: &Kind) -> Option<Scalar> {
+    Some(match kind {
+        Kind::Int32
+        | Kind::Int64
+        | Kind::Uint32
+        | Kind::Uint64
+        | Kind::Sint32
+        | Kind::Sint64
+        | Kind::Bool
+        | Kind::Enum(_) => Scalar::Varint,
+        Kind::Fixed32 | Kind::Sfixed32 | Kind::Float => Scalar::Fixed32,
+        Kind::Fixed64 | Kind::Sfixed64 | Kind::Double => Scalar::Fixed64,
+        Kind::String | Kind::Bytes | Kind::Message(_) => return None,
+    })
+}
+
+/// What re-encoding needs to know of one field (regular or extension).
+struct FieldInfo {
+    list: bool,
+    kind: Kind,
+    group: bool,
+    packed: bool,
+}
+
+fn field_info(message: &MessageDescriptor, number: u32) -> Option<FieldInfo> {
+    let (proto, kind, list, group, syntax) = if let Some(f) = message.get_field(number) {
+        (
+            f.field_descriptor_proto().clone(),
+            f.kind(),
+            f.is_list(),
+            f.is_group(),
+            f.parent_file().syntax(),
+        )
+    } else {
+        let e = message.get_extension(number)?;
+        (
+            e.field_descriptor_proto().clone(),
+            e.kind(),
+            e.is_list(),
+            e.is_group(),
+            e.parent_file().syntax(),
+        )
+    };
+    // protoc: an explicit `packed` wins; otherwise proto3 packs repeated scalars and proto2 does not.
+    let packed = proto
+        .options
+        .as_ref()
+        .and_then(|o| o.packed)
+        .unwrap_or(syntax == Syntax::Proto3);
+    Some(FieldInfo {
+        list,
+        kind,
+        group,
+        packed,
+    })
+}
+
+/// Re-encodes a message of type `message`: repeated scalars with their real packedness (all values of a field
+/// at the place of its first record), message values recursively; everything else verbatim.
+pub fn repack(message: &MessageDescriptor, bytes: &[u8]) -> Result<Vec<u8>, WireError> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut done: Vec<u32> = Vec::new();
+    let records: Vec<wire::Record> = wire::records(bytes).collect::<Result<_, _>>()?;
+    for (i, record) in records.iter().enumerate() {
+        let Some(info) = field_info(message, record.field) else {
+            out.extend_from_slice(record.raw);
+            continue;
+        };
+        if info.group {
+            out.extend_from_slice(record.raw);
+            continue;
+        }
+        if let (Kind::Message(nested), Value::Bytes(payload)) = (&info.kind, record.value) {
+            wire::write_bytes_field(record.field, &repack(nested, payload)?, &mut out);
+            continue;
+        }
+        let Some(encoding) = scalar_encoding(&info.kind).filter(|_| info.list) else {
+            out.extend_from_slice(record.raw);
+            continue;
+        };
+        if done.contains(&record.field) {
+            continue;
+        }
+        done.push(record.field);
+        let mut values: Vec<u8> = Vec::new(); // concatenated encoded values
+        let mut count = 0usize;
+        for r in records[i..].iter().filter(|r| r.field == record.field) {
+            match r.value {
+                Value::Bytes(packed) => {
+                    let mut pos = 0;
+                    while pos < packed.len() {
+                        let next = match encoding {
+                            Scalar::Varint => wire::read_varint(packed, pos)?.1,
+                            Scalar::Fixed32 => pos + 4,
+                            Scalar::Fixed64 => pos + 8,
+                        };
+                        if next > packed.len() {
+                            return Err(WireError::Truncated {
+                                offset: pos,
+                                len: packed.len(),
+                            });
+                        }
+                        values.extend_from_slice(&packed[pos..next]);
+                        count += 1;
+                        pos = next;
+                    }
+                }
+                Value::Varint(v) => {
+                    wire::write_varint(v, &mut values);
+                    count += 1;
+                }
+                Value::Fixed32(b) | Value::Fixed64(b) => {
+                    values.extend_from_slice(b);
+                    count += 1;
+                }
+                Value::Group(_) => {}
+            }
+        }
+        if info.packed {
+            if count > 0 {
+                wire::write_bytes_field(record.field, &values, &mut out);
+            }
+        } else {
+            let wire_type = match encoding {
+                Scalar::Varint => 0,
+                Scalar::Fixed64 => 1,
+                Scalar::Fixed32 => 5,
+            };
+            let mut pos = 0;
+            while pos < values.len() {
+                let next = match encoding {
+                    Scalar::Varint => wire::read_varint(&values, pos)?.1,
+                    Scalar::Fixed32 => pos + 4,
+                    Scalar::Fixed64 => pos + 8,
+                };
+                wire::write_varint(u64::from(record.field) << 3 | wire_type, &mut out);
+                out.extend_from_slice(&values[pos..next]);
+                pos = next;
+            }
+        }
+    }
+    Ok(out)
+}

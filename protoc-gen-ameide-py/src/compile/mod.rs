@@ -1,0 +1,482 @@
+//! .proto files → the raw `CodeGeneratorRequest` bytes protoc would send for them, so that request decoding,
+//! naming and generation are shared with the plugin: the generators never know which driver ran.
+//!
+//! Drivers:
+//! * [`Driver::Embedded`] (default): [`protox`] in-process, with the well-known types protoc 35.1 ships
+//!   (grpcio-tools' `_proto` tree, bundled in this crate) and the protox fix-ups of [`fixup`]. It cannot parse
+//!   editions files; they are rejected with an error naming the file and the other drivers.
+//! * [`Driver::Protoc`]: runs protoc (`$PROTOC`, else `protoc` on `PATH`, else `python3 -m grpc_tools.protoc`)
+//!   with this very binary as a request-capturing plugin ([`CAPTURE_ENV`]), so the request is exactly protoc's.
+//! * [`Driver::Buf`]: the same capture through `buf generate` (`$BUF`, else `buf` on `PATH`).
+
+pub mod external;
+pub mod fixup;
+mod wkt;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use prost_reflect::DescriptorPool;
+use protox::file::{File, FileResolver};
+use thiserror::Error;
+
+use crate::wire;
+
+pub use external::CAPTURE_ENV;
+
+/// Which compiler builds the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Driver {
+    #[default]
+    Embedded,
+    Protoc,
+    Buf,
+}
+
+/// Why no request could be built. Each variant is one line (or one line per .proto error).
+#[derive(Debug, Error)]
+pub enum CompileError {
+    /// Errors in .proto files, protoc-style (`file:line:col: message`), one per line.
+    #[error("{}", .0.join("\n"))]
+    Proto(Vec<String>),
+    #[error("{file}: editions files (`edition = ...`) are not supported by the embedded compiler (protox); use `--compiler protoc` or `--compiler buf`, which run those tools to build the request")]
+    Editions { file: String },
+    #[error("{0}: not found in any include directory")]
+    NotFound(String),
+    #[error("{tool}: {message}")]
+    Tool { tool: String, message: String },
+    #[error("{file}: malformed descriptor from the compiler: {source}")]
+    Wire {
+        file: String,
+        source: wire::WireError,
+    },
+}
+
+/// The `compiler_version` protoc 35.1 sends (`7.35.1`: protobuf 7.35.1; the embedded compiler reproduces it).
+pub const COMPILER_VERSION: (u64, u64, u64) = (7, 35, 1);
+
+/// The embedded compiler: compiles `files` (proto names relative to the include directories) and returns the
+/// request protoc would send with `parameter`. Errors of every file are collected.
+pub fn embedded_request(
+    includes: &[PathBuf],
+    files: &[String],
+    parameter: &str,
+) -> Result<Vec<u8>, CompileError> {
+    Compiled::new(includes, files)?.request(files, parameter)
+}
+
+/// Files compiled once by the embedded compiler, from which requests for any subset are built.
+pub struct Compiled {
+    pool: DescriptorPool,
+    sources: HashMap<String, String>,
+    fixed: RefCell<HashMap<String, Rc<Vec<u8>>>>,
+}
+
+impl Compiled {
+    /// Compiles `files` (and their imports).
+    pub fn new(includes: &[PathBuf], files: &[String]) -> Result<Compiled, CompileError> {
+        let (pool, sources) = compile_pool(includes, files)?;
+        let sources = std::mem::take(&mut *sources.borrow_mut());
+        Ok(Compiled {
+            pool,
+            sources,
+            fixed: RefCell::default(),
+        })
+    }
+
+    /// The fixed-up raw bytes of one compiled file.
+    fn file_bytes(&self, name: &str) -> Result<Rc<Vec<u8>>, CompileError> {
+        if let Some(bytes) = self.fixed.borrow().get(name) {
+            return Ok(bytes.clone());
+        }
+        let file = self
+            .pool
+            .get_file_by_name(name)
+            .ok_or_else(|| CompileError::NotFound(name.to_string()))?;
+        let mut raw = file.encode_to_vec();
+        if self
+            .sources
+            .get(name)
+            .is_some_and(|s| s.contains(NAN_PLACEHOLDER))
+        {
+            restore_nan(&mut raw);
+        }
+        let fixed = fixup::fix_file(&self.pool, &raw, self.sources.get(name).map(String::as_str))
+            .map_err(|source| CompileError::Wire {
+            file: name.to_string(),
+            source,
+        })?;
+        let fixed = Rc::new(fixed);
+        self.fixed
+            .borrow_mut()
+            .insert(name.to_string(), fixed.clone());
+        Ok(fixed)
+    }
+
+    /// protoc's request for generating `files` (all compiled) with `parameter`.
+    pub fn request(&self, files: &[String], parameter: &str) -> Result<Vec<u8>, CompileError> {
+        let order = topological(&self.pool, files);
+        let proto_files = order
+            .iter()
+            .map(|name| self.file_bytes(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let slices: Vec<&[u8]> = proto_files.iter().map(|f| f.as_slice()).collect();
+        Ok(encode_request(
+            files,
+            parameter,
+            Some(COMPILER_VERSION),
+            &slices,
+        ))
+    }
+}
+
+type Sources = Rc<RefCell<HashMap<String, String>>>;
+
+/// Compiles the files into a descriptor pool, keeping every source text by name.
+fn compile_pool(
+    includes: &[PathBuf],
+    files: &[String],
+) -> Result<(DescriptorPool, Sources), CompileError> {
+    let sources: Sources = Rc::default();
+    let resolver = Resolver {
+        includes: includes.to_vec(),
+        sources: sources.clone(),
+    };
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
+    compiler.include_source_info(true).include_imports(true);
+    let mut errors = Vec::new();
+    let mut reported = HashSet::new();
+    for name in files {
+        if let Err(e) = compiler.open_file(name) {
+            let message = format_error(&e);
+            if let Some(editions) = message.strip_prefix(EDITIONS_MARKER) {
+                return Err(CompileError::Editions {
+                    file: editions.to_string(),
+                });
+            }
+            if reported.insert(message.clone()) {
+                errors.push(message);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CompileError::Proto(errors));
+    }
+    Ok((compiler.descriptor_pool(), sources))
+}
+
+const EDITIONS_MARKER: &str = "\u{0}editions:";
+
+/// protox's Debug rendering is protoc's `file:line:col: message` for parse and link errors.
+fn format_error(e: &protox::Error) -> String {
+    let text = format!("{e:?}");
+    if e.is_file_not_found() && !text.contains(':') {
+        return format!(
+            "{text} (searched the include directories and the bundled well-known types)"
+        );
+    }
+    text
+}
+
+/// Include directories first (like `-I`), then the bundled well-known types (like protoc's own include dir).
+struct Resolver {
+    includes: Vec<PathBuf>,
+    sources: Sources,
+}
+
+impl Resolver {
+    fn parse(&self, name: &str, source: String) -> Result<File, protox::Error> {
+        if declares_edition(&source) {
+            // Debug of a custom error prints the error's Debug: make it the marker text.
+            return Err(protox::Error::new(EditionsMarker(name.to_string())));
+        }
+        let source = negative_infinity(source);
+        let file = File::from_source(name, &source)?;
+        self.sources.borrow_mut().insert(name.to_string(), source);
+        Ok(file)
+    }
+}
+
+/// The error a resolver returns for an editions file; its Debug text starts with [`EDITIONS_MARKER`].
+struct EditionsMarker(String);
+
+impl std::fmt::Debug for EditionsMarker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{EDITIONS_MARKER}{}", self.0)
+    }
+}
+
+impl std::fmt::Display for EditionsMarker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{EDITIONS_MARKER}{}", self.0)
+    }
+}
+
+impl std::error::Error for EditionsMarker {}
+
+impl FileResolver for Resolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        for include in &self.includes {
+            let path = include.join(name);
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let source = String::from_utf8(bytes).map_err(|_| {
+                        protox::Error::new(format!("{name}: file is not valid UTF-8"))
+                    })?;
+                    return self.parse(name, source);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
+                Err(e) => {
+                    return Err(protox::Error::new(format!(
+                        "{}: cannot read: {e}",
+                        path.display()
+                    )))
+                }
+            }
+        }
+        match wkt::source(name) {
+            Some(source) => self.parse(name, source),
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
+}
+
+/// protox rejects `inf` / `infinity` as float and double option values (and `-inf` with "identifiers may not be
+/// negative"), which protoc accepts; outside strings and comments, such a value (after `=`, `:`, `-`, `[` or `,`
+/// and not followed by `=`, `{`, `:` or `.`) is rewritten to `1e999`, which is the same value (the literal
+/// overflows to infinity). Spans later on such a line shift by one byte, which only the empty-method-options
+/// check reads (the end of a method declaration on the same line as such a value).
+pub fn negative_infinity(source: String) -> String {
+    let lower = source.to_ascii_lowercase();
+    if !lower.contains("inf") {
+        return source;
+    }
+    let bytes = source.as_bytes();
+    let mut out = String::with_capacity(source.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = source[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'=' | b':' | b'[' | b',' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let end = j + bytes[j..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+                let word = &lower[j..end];
+                let next = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
+                let is_name = matches!(next, Some(b'=' | b'{' | b':' | b'.'));
+                let is_default = bytes[i] == b'=' && source[..i].trim_end().ends_with("default");
+                let is_value = !is_name && !is_default;
+                if (word == "inf" || word == "infinity") && is_value {
+                    out.push_str(&source[copied..j]);
+                    out.push_str("1e999");
+                    copied = end;
+                    i = end;
+                } else if word == "nan" && is_value {
+                    out.push_str(&source[copied..j]);
+                    out.push_str(NAN_PLACEHOLDER);
+                    copied = end;
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&source[copied.min(source.len())..]);
+    out
+}
+
+/// The literal `nan` option values are replaced with (protox has no NaN literal): the largest float below
+/// `f32::MAX` but one, exact as a float and as a double; [`restore_nan`] turns its encodings into protoc's NaN.
+pub const NAN_PLACEHOLDER: &str = "340282326356119256160033759537265639424.0";
+
+/// Replaces the placeholder's double and float encodings with protoc's quiet NaN (`0x7ff8000000000000`,
+/// `0x7fc00000`) in a file whose source had `nan` option values.
+pub fn restore_nan(raw: &mut [u8]) {
+    let double = f64::from_bits(0x47EF_FFFF_C000_0000).to_le_bytes();
+    let float = 0x7F7F_FFFEu32.to_le_bytes();
+    let nan64 = 0x7FF8_0000_0000_0000u64.to_le_bytes();
+    let nan32 = 0x7FC0_0000u32.to_le_bytes();
+    let mut i = 0;
+    while i + 4 <= raw.len() {
+        if raw[i..].starts_with(&double) {
+            raw[i..i + 8].copy_from_slice(&nan64);
+            i += 8;
+        } else if raw[i..].starts_with(&float) {
+            raw[i..i + 4].copy_from_slice(&nan32);
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Whether the first statement of a .proto source is `edition = ...`.
+pub fn declares_edition(source: &str) -> bool {
+    let mut rest = source.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("edition")
+        .is_some_and(|r| r.trim_start().starts_with('='))
+}
+
+/// protoc's request order: for each file to generate, its dependencies depth-first in declaration order, then
+/// the file itself; each file once.
+fn topological(pool: &DescriptorPool, roots: &[String]) -> Vec<String> {
+    fn visit(pool: &DescriptorPool, name: &str, seen: &mut HashSet<String>, out: &mut Vec<String>) {
+        if !seen.insert(name.to_string()) {
+            return;
+        }
+        if let Some(file) = pool.get_file_by_name(name) {
+            for dep in file.dependencies() {
+                visit(pool, dep.name(), seen, out);
+            }
+        }
+        out.push(name.to_string());
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for root in roots {
+        visit(pool, root, &mut seen, &mut out);
+    }
+    out
+}
+
+/// Encodes a `CodeGeneratorRequest` in protoc's field order.
+pub fn encode_request(
+    files_to_generate: &[String],
+    parameter: &str,
+    compiler_version: Option<(u64, u64, u64)>,
+    proto_files: &[impl AsRef<[u8]>],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        proto_files
+            .iter()
+            .map(|f| f.as_ref().len() + 8)
+            .sum::<usize>()
+            + 64,
+    );
+    for name in files_to_generate {
+        wire::write_bytes_field(1, name.as_bytes(), &mut out);
+    }
+    if !parameter.is_empty() {
+        wire::write_bytes_field(2, parameter.as_bytes(), &mut out);
+    }
+    if let Some((major, minor, patch)) = compiler_version {
+        let mut version = Vec::new();
+        for (field, value) in [(1u64, major), (2, minor), (3, patch)] {
+            wire::write_varint(field << 3, &mut version);
+            wire::write_varint(value, &mut version);
+        }
+        wire::write_bytes_field(4, b"", &mut version);
+        wire::write_bytes_field(3, &version, &mut out);
+    }
+    for file in proto_files {
+        wire::write_bytes_field(15, file.as_ref(), &mut out);
+    }
+    out
+}
+
+/// Turns command-line file arguments into proto names: a path below an include directory becomes relative to
+/// it (like protoc); anything else is taken as a proto name.
+pub fn proto_name(includes: &[PathBuf], arg: &str) -> String {
+    let path = Path::new(arg);
+    if let Ok(abs) = std::fs::canonicalize(path) {
+        for include in includes {
+            if let Ok(dir) = std::fs::canonicalize(include) {
+                if let Ok(rel) = abs.strip_prefix(&dir) {
+                    return rel.to_string_lossy().replace('\\', "/");
+                }
+            }
+        }
+    }
+    arg.trim_start_matches("./").to_string()
+}
+
+/// Every `.proto` file below the include directories (sorted, first include wins on duplicate names).
+pub fn all_protos(includes: &[PathBuf]) -> std::io::Result<Vec<String>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for include in includes {
+        let mut names = Vec::new();
+        collect(include, include, &mut names)?;
+        names.sort();
+        for name in names {
+            if seen.insert(name.clone()) {
+                out.push(name);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub(crate) fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+            collect(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_infinity_is_rewritten_outside_strings_and_comments() {
+        assert_eq!(
+            negative_infinity(
+                "a = -inf, b = - Infinity, c = \"-inf\" // -inf\n-info, d = inf, inf = 1".into()
+            ),
+            "a = -1e999, b = - 1e999, c = \"-inf\" // -inf\n-info, d = 1e999, inf = 1"
+        );
+    }
+
+    #[test]
+    fn edition_detection_skips_comments() {
+        assert!(declares_edition("// c\n/* x */ edition = \"2023\";"));
+        assert!(!declares_edition("syntax = \"proto3\";\n// edition = 1"));
+        assert!(!declares_edition("editionx = 1"));
+    }
+}

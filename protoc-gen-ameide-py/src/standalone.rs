@@ -1,0 +1,342 @@
+//! The standalone driver behind `generate` and `check`: which files go to which output directory with which
+//! parameter (from `buf.gen.yaml` or the command line), building the requests with a [`Driver`], running the
+//! shared generator in-process and writing the results atomically.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::bufconfig::{ConfigError, Strategy, Workspace};
+use crate::compile::external::{self, BufInput};
+use crate::compile::{CompileError, Compiled, Driver};
+use crate::request::Request;
+
+/// A standalone-mode failure, one line naming the file, directory or parameter (compile errors: one line per
+/// .proto error).
+#[derive(Debug, Error)]
+pub enum StandaloneError {
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{out}: {message}")]
+    Generate { out: String, message: String },
+    #[error("{out}: generated file name `{name}` is absolute or contains `..`; refusing to write outside the output directory")]
+    UnsafeName { out: String, name: String },
+    #[error("{out}: `{name}` would be written twice (package files under `strategy: directory` need package_files=leaf)")]
+    Duplicate { out: String, name: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("no .proto files found under {0}")]
+    NoFiles(String),
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> StandaloneError {
+    StandaloneError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// One output directory with its parameter, like one plugin entry of `buf.gen.yaml`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub out: PathBuf,
+    pub parameter: String,
+    pub strategy: Strategy,
+}
+
+/// Everything to generate.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub includes: Vec<PathBuf>,
+    /// Proto names to generate (relative to the include directories), sorted.
+    pub files: Vec<String>,
+    pub jobs: Vec<Job>,
+    /// The buf workspace the plan came from (for `--compiler buf`).
+    pub workspace: Option<PathBuf>,
+}
+
+impl Plan {
+    /// The plan of a `buf.gen.yaml` (with its `buf.yaml`).
+    pub fn from_template(template: &Path) -> Result<Plan, StandaloneError> {
+        let ws = Workspace::load(template)?;
+        let files = ws.files()?;
+        if files.is_empty() {
+            return Err(StandaloneError::NoFiles(ws.dir.display().to_string()));
+        }
+        Ok(Plan {
+            includes: ws.includes(),
+            files,
+            jobs: ws
+                .runs
+                .iter()
+                .map(|r| Job {
+                    out: ws.dir.join(&r.out),
+                    parameter: r.parameter.clone(),
+                    strategy: r.strategy,
+                })
+                .collect(),
+            workspace: Some(ws.dir.clone()),
+        })
+    }
+
+    /// The plan of `-I ... --out ... [--opt ...] [files]` (one request with all files, like protoc).
+    pub fn explicit(
+        includes: Vec<PathBuf>,
+        out: PathBuf,
+        parameter: String,
+        files: &[String],
+    ) -> Result<Plan, StandaloneError> {
+        let mut names: Vec<String> = if files.is_empty() {
+            crate::compile::all_protos(&includes).map_err(|e| StandaloneError::Io {
+                path: includes
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: e.to_string(),
+            })?
+        } else {
+            files
+                .iter()
+                .map(|f| crate::compile::proto_name(&includes, f))
+                .collect()
+        };
+        if names.is_empty() {
+            return Err(StandaloneError::NoFiles(
+                includes
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        if files.is_empty() {
+            names.sort();
+        }
+        Ok(Plan {
+            includes,
+            files: names,
+            jobs: vec![Job {
+                out,
+                parameter,
+                strategy: Strategy::All,
+            }],
+            workspace: None,
+        })
+    }
+}
+
+/// The generated files of one job: name (relative to `out`) → content.
+#[derive(Debug, Clone)]
+pub struct JobOutput {
+    pub job: Job,
+    pub files: BTreeMap<String, String>,
+}
+
+/// Groups files as buf's strategy does (directory: by parent directory, in sorted order).
+fn groups(files: &[String], strategy: Strategy) -> Vec<Vec<String>> {
+    match strategy {
+        Strategy::All => vec![files.to_vec()],
+        Strategy::Directory => {
+            let mut by_dir: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for f in files {
+                let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
+                by_dir.entry(dir).or_default().push(f.clone());
+            }
+            by_dir.into_values().collect()
+        }
+    }
+}
+
+/// Whether a generated name stays inside the output directory.
+pub fn is_safe_name(name: &str) -> bool {
+    let path = Path::new(name);
+    !name.is_empty()
+        && !path.is_absolute()
+        && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Generates every job's files in memory.
+pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+    let compiled = match driver {
+        Driver::Embedded => Some(Compiled::new(&plan.includes, &plan.files)?),
+        _ => None,
+    };
+    let mut outputs = Vec::new();
+    for job in &plan.jobs {
+        let requests: Vec<Vec<u8>> = match driver {
+            Driver::Embedded => {
+                let compiled = compiled.as_ref().ok_or_else(|| StandaloneError::Generate {
+                    out: job.out.display().to_string(),
+                    message: "internal: no compilation".into(),
+                })?;
+                groups(&plan.files, job.strategy)
+                    .iter()
+                    .map(|g| compiled.request(g, &job.parameter))
+                    .collect::<Result<_, _>>()?
+            }
+            Driver::Protoc => groups(&plan.files, job.strategy)
+                .iter()
+                .map(|g| external::protoc_request(&plan.includes, g, &job.parameter))
+                .collect::<Result<_, _>>()?,
+            Driver::Buf => {
+                let input = match &plan.workspace {
+                    Some(dir) => BufInput::Workspace(dir),
+                    None => match plan.includes.as_slice() {
+                        [root] => BufInput::Module {
+                            root,
+                            files: &plan.files,
+                        },
+                        _ => {
+                            return Err(CompileError::Tool {
+                                tool: "buf".into(),
+                                message: "--compiler buf takes exactly one -I directory (the module root) or a buf.yaml workspace".into(),
+                            }
+                            .into())
+                        }
+                    },
+                };
+                external::buf_requests(input, &job.parameter, job.strategy.as_str())?
+            }
+        };
+        outputs.push(JobOutput {
+            job: job.clone(),
+            files: run_requests(&job.out, &requests)?,
+        });
+    }
+    Ok(outputs)
+}
+
+/// Runs the generator on each request (in parallel) and merges the files.
+fn run_requests(
+    out: &Path,
+    requests: &[Vec<u8>],
+) -> Result<BTreeMap<String, String>, StandaloneError> {
+    let out_name = out.display().to_string();
+    let generate = |bytes: &Vec<u8>| -> Result<Vec<crate::GeneratedFile>, StandaloneError> {
+        let request = Request::decode(bytes).map_err(|e| StandaloneError::Generate {
+            out: out_name.clone(),
+            message: e.to_string(),
+        })?;
+        crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
+            out: out_name.clone(),
+            message,
+        })
+    };
+    let results: Vec<Result<Vec<crate::GeneratedFile>, StandaloneError>> =
+        parallel_map(requests, generate);
+    let mut files = BTreeMap::new();
+    for result in results {
+        for file in result? {
+            if !is_safe_name(&file.name) {
+                return Err(StandaloneError::UnsafeName {
+                    out: out_name.clone(),
+                    name: file.name,
+                });
+            }
+            if files.insert(file.name.clone(), file.content).is_some() {
+                return Err(StandaloneError::Duplicate {
+                    out: out_name.clone(),
+                    name: file.name,
+                });
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Maps `f` over `items` on up to `available_parallelism` threads, keeping the order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    let results = std::sync::Mutex::new(&mut slots);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
+                if let Ok(mut slots) = results.lock() {
+                    slots[i] = Some(r);
+                }
+            });
+        }
+    });
+    slots.into_iter().flatten().collect()
+}
+
+/// Writes the files below `out`, each atomically (a temporary file in the same directory, then a rename);
+/// files whose content is already on disk are left untouched. Returns the number written.
+pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
+    let mut written = 0;
+    for (name, content) in &output.files {
+        let path = output.job.out.join(name);
+        if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+            continue;
+        }
+        write_atomic(&path, content.as_bytes())?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// Writes `path` via a temporary file beside it and a rename.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, content).map_err(|e| io_error(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_error(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_names() {
+        assert!(is_safe_name("a/b_pb2.py"));
+        assert!(!is_safe_name("../a.py"));
+        assert!(!is_safe_name("/etc/x"));
+        assert!(!is_safe_name("a/../../b"));
+        assert!(!is_safe_name(""));
+    }
+
+    #[test]
+    fn directory_groups() {
+        let files = ["a/x.proto", "a/y.proto", "b/z.proto", "top.proto"].map(String::from);
+        assert_eq!(
+            groups(&files, Strategy::Directory),
+            vec![
+                vec!["top.proto".to_string()],
+                vec!["a/x.proto".to_string(), "a/y.proto".to_string()],
+                vec!["b/z.proto".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u32> = (0..100).collect();
+        assert_eq!(
+            parallel_map(&items, |x| x * 2),
+            (0..100).map(|x| x * 2).collect::<Vec<_>>()
+        );
+    }
+}

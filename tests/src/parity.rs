@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::cache::locked_scratch;
 use crate::compare::{assert_trees_equal, read_tree, report_path, Tree};
@@ -63,11 +64,11 @@ impl Case {
     }
 
     /// The expected tree: the oracle applied to the reference, restricted to the selected outputs.
-    pub fn expected(&self, reference: &Tree) -> Tree {
+    pub fn expected(&self, reference: Tree) -> Tree {
         let tree = if self.mappings.is_empty() {
-            reference.clone()
+            reference
         } else {
-            oracle::apply(reference, &self.mappings)
+            oracle::apply(&reference, &self.mappings)
         };
         match &self.outputs {
             Some(o) => select_outputs(&tree, o),
@@ -116,10 +117,14 @@ pub fn check(case: &Case, corpus: impl FnOnce(Option<&NpmTools>) -> Corpus) {
     let Some((py, npm)) = tools(case.driver) else {
         return;
     };
+    let t = Instant::now();
     let corpus = corpus(npm.as_ref());
     let reference = reference_tree(&py, &corpus);
-    let expected = case.expected(&reference);
+    let t_reference = t.elapsed();
+    let expected = case.expected(reference);
+    let t_oracle = t.elapsed();
     let (out, _guard) = run_case(case, &corpus, &py, npm.as_ref());
+    let t_run = t.elapsed();
     let actual = read_tree(&out);
     let label = format!(
         "{} [{:?}, corpus {}, param {:?}] vs {}",
@@ -138,6 +143,14 @@ pub fn check(case: &Case, corpus: impl FnOnce(Option<&NpmTools>) -> Corpus) {
         &expected,
         &actual,
         &report_path(out.parent().expect("scratch"), "compare"),
+    );
+    eprintln!(
+        "{}: reference {:.1?}, expected tree {:.1?}, plugin run {:.1?}, read + compare {:.1?}",
+        case.name,
+        t_reference,
+        t_oracle - t_reference,
+        t_run - t_oracle,
+        t.elapsed() - t_run
     );
 }
 

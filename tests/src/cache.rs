@@ -25,11 +25,18 @@ pub fn lock(path: &Path) -> File {
 /// returned lock serialises concurrent runs of the same test (several people or test runners in one checkout), which
 /// would otherwise delete each other's outputs. Keep the lock alive until the outputs are no longer needed.
 pub fn locked_scratch(name: &str) -> (PathBuf, File) {
+    let started = std::time::Instant::now();
     let guard = lock(
         &target_dir()
             .join("e2e-scratch")
             .join(format!("{name}.lock")),
     );
+    if started.elapsed().as_secs() >= 1 {
+        eprintln!(
+            "{name}: waited {:.1?} for another run of the same test",
+            started.elapsed()
+        );
+    }
     (crate::provision::scratch_dir(name), guard)
 }
 

@@ -36,56 +36,56 @@ pub(crate) fn value_to_val(v: &Value) -> Option<Val> {
     })
 }
 
-fn val<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a Val> {
+fn val(path: &str, key: &str, node: Node) -> Result<Val> {
     match node {
         Node::Val(v) => Ok(v),
         _ => Err(schema(path, format!("`{key}` must be a value"))),
     }
 }
 
-fn string(path: &str, key: &str, node: &Node) -> Result<String> {
+fn string(path: &str, key: &str, node: Node) -> Result<String> {
     match val(path, key, node)? {
-        Val::Str(s) => Ok(s.clone()),
+        Val::Str(s) => Ok(s),
         _ => Err(schema(path, format!("`{key}` must be a string"))),
     }
 }
 
-fn integer(path: &str, key: &str, node: &Node) -> Result<i64> {
+fn integer(path: &str, key: &str, node: Node) -> Result<i64> {
     match val(path, key, node)? {
-        Val::Int(i) => Ok(*i),
+        Val::Int(i) => Ok(i),
         _ => Err(schema(path, format!("`{key}` must be an integer"))),
     }
 }
 
-fn inline(path: &str, key: &str, node: &Node) -> Result<Inline> {
+fn inline(path: &str, key: &str, node: Node) -> Result<Inline> {
     match val(path, key, node)? {
-        Val::Table(t) => Ok(t.clone()),
+        Val::Table(t) => Ok(t),
         _ => Err(schema(path, format!("`{key}` must be an inline table"))),
     }
 }
 
-fn array<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a [Val]> {
+fn array(path: &str, key: &str, node: Node) -> Result<Vec<Val>> {
     match val(path, key, node)? {
         Val::Array(a) => Ok(a),
         _ => Err(schema(path, format!("`{key}` must be an array"))),
     }
 }
 
-fn str_array(path: &str, key: &str, node: &Node) -> Result<Vec<String>> {
+fn str_array(path: &str, key: &str, node: Node) -> Result<Vec<String>> {
     array(path, key, node)?
-        .iter()
+        .into_iter()
         .map(|v| match v {
-            Val::Str(s) => Ok(s.clone()),
+            Val::Str(s) => Ok(s),
             _ => Err(schema(path, format!("`{key}` must be an array of strings"))),
         })
         .collect()
 }
 
-fn inline_array(path: &str, key: &str, node: &Node) -> Result<Vec<Inline>> {
+fn inline_array(path: &str, key: &str, node: Node) -> Result<Vec<Inline>> {
     array(path, key, node)?
-        .iter()
+        .into_iter()
         .map(|v| match v {
-            Val::Table(t) => Ok(t.clone()),
+            Val::Table(t) => Ok(t),
             _ => Err(schema(
                 path,
                 format!("`{key}` must be an array of inline tables"),
@@ -94,9 +94,9 @@ fn inline_array(path: &str, key: &str, node: &Node) -> Result<Vec<Inline>> {
         .collect()
 }
 
-fn dep_array(path: &str, key: &str, node: &Node) -> Result<Vec<Dep>> {
+fn dep_array(path: &str, key: &str, node: Node) -> Result<Vec<Dep>> {
     array(path, key, node)?
-        .iter()
+        .into_iter()
         .map(|v| {
             let Val::Table(t) = v else {
                 return Err(schema(
@@ -113,13 +113,13 @@ fn dep_array(path: &str, key: &str, node: &Node) -> Result<Vec<Dep>> {
             };
             for (k, v) in t {
                 match (k.as_str(), v) {
-                    ("name", Val::Str(s)) => dep.name = s.clone(),
-                    ("version", Val::Str(s)) => dep.version = Some(s.clone()),
-                    ("source", Val::Table(t)) => dep.source = Some(t.clone()),
+                    ("name", Val::Str(s)) => dep.name = s,
+                    ("version", Val::Str(s)) => dep.version = Some(s),
+                    ("source", Val::Table(t)) => dep.source = Some(t),
                     ("extra", Val::Array(a)) => {
                         for e in a {
                             match e {
-                                Val::Str(s) => dep.extra.push(s.clone()),
+                                Val::Str(s) => dep.extra.push(s),
                                 _ => {
                                     return Err(schema(
                                         path,
@@ -129,7 +129,7 @@ fn dep_array(path: &str, key: &str, node: &Node) -> Result<Vec<Dep>> {
                             }
                         }
                     }
-                    ("marker", Val::Str(s)) => dep.marker = Some(s.clone()),
+                    ("marker", Val::Str(s)) => dep.marker = Some(s),
                     (other, _) => return Err(unknown(path, &format!("{key}.{other}"))),
                 }
             }
@@ -141,23 +141,26 @@ fn dep_array(path: &str, key: &str, node: &Node) -> Result<Vec<Dep>> {
         .collect()
 }
 
-fn table<'a>(path: &str, key: &str, node: &'a Node) -> Result<&'a Tbl> {
+fn table(path: &str, key: &str, node: Node) -> Result<Tbl> {
     match node {
         Node::Table(t) => Ok(t),
         _ => Err(schema(path, format!("`{key}` must be a table"))),
     }
 }
 
-fn named_dep_tables(path: &str, key: &str, t: &Tbl) -> Result<Vec<(String, Vec<Dep>)>> {
+fn named_dep_tables(path: &str, key: &str, t: Tbl) -> Result<Vec<(String, Vec<Dep>)>> {
     t.entries
-        .iter()
-        .map(|(k, node)| Ok((k.clone(), dep_array(path, &format!("{key}.{k}"), node)?)))
+        .into_iter()
+        .map(|(k, node)| {
+            let d = dep_array(path, &format!("{key}.{k}"), node)?;
+            Ok((k, d))
+        })
         .collect()
 }
 
-fn parse_metadata(path: &str, t: &Tbl) -> Result<Metadata> {
+fn parse_metadata(path: &str, t: Tbl) -> Result<Metadata> {
     let mut m = Metadata::default();
-    for (k, node) in &t.entries {
+    for (k, node) in t.entries {
         match k.as_str() {
             "requires-dist" => {
                 m.requires_dist = inline_array(path, "metadata.requires-dist", node)?
@@ -168,8 +171,8 @@ fn parse_metadata(path: &str, t: &Tbl) -> Result<Metadata> {
             "requires-dev" => {
                 let groups = table(path, "metadata.requires-dev", node)?
                     .entries
-                    .iter()
-                    .map(|(g, n)| Ok((g.clone(), inline_array(path, "metadata.requires-dev", n)?)))
+                    .into_iter()
+                    .map(|(g, n)| Ok((g, inline_array(path, "metadata.requires-dev", n)?)))
                     .collect::<Result<Vec<_>>>()?;
                 m.requires_dev = Some(groups);
             }
@@ -179,7 +182,7 @@ fn parse_metadata(path: &str, t: &Tbl) -> Result<Metadata> {
     Ok(m)
 }
 
-fn parse_package(path: &str, t: &Tbl) -> Result<Package> {
+fn parse_package(path: &str, t: Tbl) -> Result<Package> {
     let mut p = Package {
         name: String::new(),
         version: None,
@@ -192,7 +195,7 @@ fn parse_package(path: &str, t: &Tbl) -> Result<Package> {
         dev_dependencies: Vec::new(),
         metadata: None,
     };
-    for (k, node) in &t.entries {
+    for (k, node) in t.entries {
         let k = k.as_str();
         match k {
             "name" => p.name = string(path, k, node)?,
@@ -221,7 +224,7 @@ fn parse_package(path: &str, t: &Tbl) -> Result<Package> {
     Ok(p)
 }
 
-fn collect_sections(path: &str, prefix: &[String], t: &Tbl, out: &mut Vec<Section>) -> Result<()> {
+fn collect_sections(path: &str, prefix: &[String], t: Tbl, out: &mut Vec<Section>) -> Result<()> {
     let entries: Vec<(String, Val)> = t
         .entries
         .iter()
@@ -240,16 +243,17 @@ fn collect_sections(path: &str, prefix: &[String], t: &Tbl, out: &mut Vec<Sectio
             entries,
         });
     }
-    for (k, node) in &t.entries {
+    for (k, node) in t.entries {
         let mut p = prefix.to_vec();
-        p.push(k.clone());
+        p.push(k);
         match node {
             Node::Table(sub) => collect_sections(path, &p, sub, out)?,
             Node::Tables(subs) => {
                 for sub in subs {
                     let mut es = Vec::new();
-                    for (k2, n2) in &sub.entries {
-                        es.push((k2.clone(), val(path, k2, n2)?.clone()));
+                    for (k2, n2) in sub.entries {
+                        let v = val(path, &k2, n2)?;
+                        es.push((k2, v));
                     }
                     out.push(Section {
                         path: p.clone(),
@@ -278,10 +282,10 @@ pub fn parse(path: &str, text: &str) -> Result<Lock> {
             })?
         }
     };
-    from_tree(path, &root)
+    from_tree(path, root)
 }
 
-fn from_tree(path: &str, root: &Tbl) -> Result<Lock> {
+fn from_tree(path: &str, root: Tbl) -> Result<Lock> {
     let mut lock = Lock {
         version: 0,
         revision: 0,
@@ -293,7 +297,7 @@ fn from_tree(path: &str, root: &Tbl) -> Result<Lock> {
         packages: Vec::new(),
     };
     let mut has_version = false;
-    for (k, node) in &root.entries {
+    for (k, node) in root.entries {
         let k = k.as_str();
         match k {
             "version" => {
@@ -355,5 +359,5 @@ pub fn parse_general(path: &str, text: &str) -> Result<Lock> {
     let doc: DocumentMut = text.parse().map_err(|e| toml_error(path, text, &e))?;
     let root =
         from_toml_edit(doc.as_table()).ok_or_else(|| schema(path, "unsupported value type"))?;
-    from_tree(path, &root)
+    from_tree(path, root)
 }

@@ -27,6 +27,7 @@ impl Tbl {
 }
 
 struct P<'a> {
+    t: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -65,9 +66,7 @@ impl<'a> P<'a> {
         if self.i == start {
             return None;
         }
-        std::str::from_utf8(&self.s[start..self.i])
-            .ok()
-            .map(str::to_string)
+        self.t.get(start..self.i).map(str::to_string)
     }
     fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
@@ -76,9 +75,7 @@ impl<'a> P<'a> {
         while let Some(c) = self.peek() {
             match c {
                 b'"' => {
-                    let s = std::str::from_utf8(&self.s[start..self.i])
-                        .ok()?
-                        .to_string();
+                    let s = self.t.get(start..self.i)?.to_string();
                     self.i += 1;
                     return Some(s);
                 }
@@ -87,9 +84,7 @@ impl<'a> P<'a> {
                 _ => self.i += 1,
             }
         }
-        let mut out = std::str::from_utf8(&self.s[start..self.i])
-            .ok()?
-            .to_string();
+        let mut out = self.t.get(start..self.i)?.to_string();
         loop {
             match self.peek()? {
                 b'"' => {
@@ -119,7 +114,7 @@ impl<'a> P<'a> {
                 }
                 b'\n' => return None,
                 _ => {
-                    let rest = std::str::from_utf8(&self.s[self.i..]).ok()?;
+                    let rest = self.t.get(self.i..)?;
                     let c = rest.chars().next()?;
                     out.push(c);
                     self.i += c.len_utf8();
@@ -237,6 +232,7 @@ fn navigate<'t>(root: &'t mut Tbl, path: &[String]) -> Option<&'t mut Tbl> {
 /// Parses uv's TOML subset, or `None` if the text leaves it.
 pub fn parse_fast(text: &str) -> Option<Tbl> {
     let mut p = P {
+        t: text,
         s: text.as_bytes(),
         i: 0,
     };

@@ -94,7 +94,10 @@ impl Writer {
 
     /// A TOML basic string, escaped exactly like `toml_edit::Value::from(&str)`.
     fn string(&mut self, s: &str) {
-        let plain = s.chars().all(|c| c != '"' && c != '\\' && !c.is_control());
+        let plain = s
+            .bytes()
+            .all(|b| b != b'"' && b != b'\\' && b >= 0x20 && b != 0x7f)
+            && (s.is_ascii() || s.chars().all(|c| !c.is_control()));
         if plain {
             self.out.push('"');
             self.out.push_str(s);

@@ -651,6 +651,72 @@ fn check_reachability_markers(old: &Lock, new: &Lock, name: &str) -> Result<()> 
     Ok(())
 }
 
+/// The lower python bound a fork marker implies (`None` when it cannot be read off the marker text).
+fn fork_python_lower(marker: &str, default: &[u64]) -> Option<Vec<u64>> {
+    if marker.contains(" or ") {
+        return None;
+    }
+    let mut lower = default.to_vec();
+    for atom in marker.split(" and ") {
+        let atom = atom.trim().trim_start_matches('(').trim_end_matches(')');
+        let Some(rest) = atom.strip_prefix("python_full_version ") else {
+            continue;
+        };
+        let (op, v) = rest.split_once(' ')?;
+        let v = v.trim_matches('\'');
+        let bound: Option<Vec<u64>> = match op {
+            ">=" | ">" => v.split('.').map(|p| p.parse().ok()).collect(),
+            "==" => v
+                .trim_end_matches(".*")
+                .split('.')
+                .map(|p| p.parse().ok())
+                .collect(),
+            "<" | "<=" | "!=" => continue,
+            _ => return None,
+        };
+        let bound = bound?;
+        if marker::cmp_versions(&bound, &lower) == std::cmp::Ordering::Greater {
+            lower = bound;
+        }
+    }
+    Some(lower)
+}
+
+/// uv re-sorts fork markers when it re-locks: with the default fork strategy the forks are solved (and
+/// written) highest python lower bound first, ties in their previous order. A lock that uv has re-locked
+/// already is sorted this way, so this is a no-op on it. Locks with non-default `[options]` or markers whose
+/// python bound cannot be read are left in their order.
+fn sort_forks_like_uv(lock: &mut Lock) {
+    if lock.resolution_markers.is_empty()
+        || lock
+            .sections
+            .iter()
+            .any(|s| s.path.first().map(String::as_str) == Some("options"))
+    {
+        return;
+    }
+    let Some(default) = simple_lower_bound(&lock.requires_python) else {
+        return;
+    };
+    let sort = |list: &mut Vec<String>| {
+        let keys: Option<Vec<Vec<u64>>> = list
+            .iter()
+            .map(|m| fork_python_lower(m, &default))
+            .collect();
+        if let Some(keys) = keys {
+            let mut pairs: Vec<(Vec<u64>, String)> = keys.into_iter().zip(list.drain(..)).collect();
+            pairs.sort_by(|a, b| marker::cmp_versions(&b.0, &a.0));
+            list.extend(pairs.into_iter().map(|(_, m)| m));
+        }
+    };
+    sort(&mut lock.resolution_markers);
+    for p in &mut lock.packages {
+        if !p.resolution_markers.is_empty() {
+            sort(&mut p.resolution_markers);
+        }
+    }
+}
+
 /// Rewrites one of the project's own requirement entries on the dependency.
 type EntryRewrite = Box<dyn Fn(&Inline) -> Result<Inline>>;
 
@@ -1059,6 +1125,7 @@ pub fn plan(inputs: &Inputs) -> Result<Plan> {
         inputs.lock.to_string()
     } else {
         lock.revision = LOCK_REVISION;
+        sort_forks_like_uv(&mut lock);
         let text = lock::writer::write(&lock);
         // Self-check (debug builds, i.e. every test run): the output parses back to the same model and
         // re-serializes identically. Release builds rely on the round-trip tests; it would double the work.

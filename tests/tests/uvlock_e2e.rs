@@ -206,6 +206,40 @@ fn reverse_with_reference_lock_matches_uv_and_without_one_is_refused() {
 }
 
 #[test]
+fn reverse_from_a_pruned_lock_re_adds_packages_like_uv() {
+    let Some(c) = Case::registry("reverse-pruned", BASE_DEPS, DEV_GROUP) else {
+        return;
+    };
+    let registry = c.snapshot();
+    fs::write(c.dir.join("ref.lock"), &registry.1).expect("save reference");
+    c.set_sdk(&sdk_variant(
+        "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n",
+    ));
+    ok(&c.switch("editable", &[]));
+    assert!(
+        !read(&c.svc("inference").join("uv.lock")).contains("name = \"httpx\""),
+        "httpx pruned"
+    );
+    // uv's answer: the registry pyproject locked offline from the pruned editable lock.
+    let want = c.uv_expectation("want", "");
+    fs::write(want.join("pyproject.toml"), &registry.0).expect("registry pyproject");
+    uv::run_ok(c.world.uv(&want).args(["lock", "--offline", "--quiet"]));
+    assert_eq!(
+        read(&want.join("uv.lock")),
+        registry.1,
+        "uv restores the registry lock"
+    );
+    let out = c.switch("registry", &["--from", "ref.lock"]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("re-added from ref.lock: httpx"),
+        "{}",
+        stderr(&out)
+    );
+    c.assert_matches_uv(&want, "reverse from pruned");
+}
+
+#[test]
 fn pep508_forms_match_uv() {
     let deps = "    \"fastapi>=0.115\",\n    \"Ameide_SDK.python[grpc] >= 2.10 ; sys_platform == \\\"linux\\\"\",\n";
     let rest = "\n[project.optional-dependencies]\nsdk = [\"ameide-sdk-python==2.10.1; python_version >= '3.12'\"]\n\n[dependency-groups]\ndev = [\"pytest>=8\", \"ameide_sdk_python[grpc]>=2.10\"]\n";

@@ -631,7 +631,9 @@ fn check_reachability_markers(old: &Lock, new: &Lock, name: &str) -> Result<()> 
         .map(|r| new.packages[r].name.as_str())
         .collect();
     for p in &new.packages {
-        if p.name == name || root_names.contains(p.name.as_str()) {
+        // Packages copied from a reference lock (reverse) keep that lock's wheels; only surviving ones are checked.
+        let existed = old.packages.iter().any(|o| o.name == p.name);
+        if p.name == name || root_names.contains(p.name.as_str()) || !existed {
             continue;
         }
         let (a, b) = (u_old.contains(&p.name), u_new.contains(&p.name));

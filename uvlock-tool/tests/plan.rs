@@ -309,3 +309,58 @@ fn pruning_and_new_edges_to_locked_packages() {
     let p = c.run(Target::Editable).expect("add");
     assert!(p.lock.contains("dependencies = [\n    { name = \"anyio\" },\n    { name = \"grpcio\" },\n    { name = \"httpx\" },\n    { name = \"idna\", marker = \"sys_platform == 'linux'\" },\n    { name = \"protobuf\" },\n]"), "{}", p.lock);
 }
+
+#[test]
+fn reverse_restores_an_explicit_index_source() {
+    let explicit_py = read("small/registry-explicit-index/services/inference/pyproject.toml");
+    let c = Case {
+        pyproject: explicit_py.replace(
+            "ameide-sdk-python = { index = \"ameide\" }",
+            "ameide-sdk-python = { path = \"../../packages/ameide_sdk_python\", editable = true }",
+        ),
+        lock: read("small/editable/services/inference/uv.lock"),
+        sdk: read("small/editable/packages/ameide_sdk_python/pyproject.toml"),
+        reference: Some(read(
+            "small/registry-explicit-index/services/inference/uv.lock",
+        )),
+    };
+    let p = c.run(Target::Registry).expect("reverse");
+    assert_same(
+        "lock",
+        &p.lock,
+        &read("small/registry-explicit-index/services/inference/uv.lock"),
+    );
+    assert_same("pyproject", &p.pyproject, &explicit_py);
+}
+
+#[test]
+fn reverse_re_adds_pruned_packages_from_the_reference() {
+    // Forward with an SDK that dropped httpx prunes certifi/httpcore/httpx; reverse brings them back.
+    let mut c = Case::small("registry", "editable");
+    c.sdk = sdk_with("    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n");
+    let pruned = c.run(Target::Editable).expect("drop");
+    let back = Case {
+        pyproject: pruned.pyproject,
+        lock: pruned.lock,
+        sdk: c.sdk.clone(),
+        reference: Some(read("small/registry/services/inference/uv.lock")),
+    };
+    let p = back.run(Target::Registry).expect("reverse");
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("re-added from ref.lock: httpx")),
+        "{:?}",
+        p.notes
+    );
+    assert_same(
+        "lock",
+        &p.lock,
+        &read("small/registry/services/inference/uv.lock"),
+    );
+    assert_same(
+        "pyproject",
+        &p.pyproject,
+        &read("small/registry/services/inference/pyproject.toml"),
+    );
+}

@@ -50,16 +50,30 @@ fn every_fixture_lock_round_trips_byte_for_byte() {
 
 #[test]
 fn hand_edited_lock_falls_back_to_toml_edit_and_broken_lock_reports_line_and_column() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/registry/services/inference/uv.lock");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/small/registry/services/inference/uv.lock");
     let text = std::fs::read_to_string(path).expect("read");
     // A comment and odd spacing are outside uv's own subset: the general reader takes over.
-    let edited = text.replacen("requires-python = \">=3.11\"", "requires-python   =   \">=3.11\"  # hand edit", 1);
+    let edited = text.replacen(
+        "requires-python = \">=3.11\"",
+        "requires-python   =   \">=3.11\"  # hand edit",
+        1,
+    );
     let a = uvlock_tool::lock::parse("a", &text).expect("parse");
     let b = uvlock_tool::lock::parse("b", &edited).expect("parse hand-edited");
     assert_eq!(a, b);
     let broken = text.replacen("name = \"anyio\"", "name = \"anyio", 1);
     let err = uvlock_tool::lock::parse("services/inference/uv.lock", &broken).expect_err("broken");
-    let line = broken.lines().position(|l| l == "name = \"anyio").expect("line") + 1;
-    assert!(err.to_string().starts_with(&format!("error[E102 toml]: services/inference/uv.lock:{line}:")), "{err}");
+    let line = broken
+        .lines()
+        .position(|l| l == "name = \"anyio")
+        .expect("line")
+        + 1;
+    assert!(
+        err.to_string().starts_with(&format!(
+            "error[E102 toml]: services/inference/uv.lock:{line}:"
+        )),
+        "{err}"
+    );
     assert_eq!(err.exit_code(), 3);
 }

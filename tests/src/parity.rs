@@ -154,6 +154,90 @@ pub fn check(case: &Case, corpus: impl FnOnce(Option<&NpmTools>) -> Corpus) {
     );
 }
 
+/// Several cases of the same driver in ONE protoc / buf run (the corpus is parsed once, the plugin invoked once
+/// per case), each compared with its expectation. All comparisons run; the panic message holds every failing
+/// report. `name` names the scratch directory; case `c` writes to `<scratch>/<c.name>/`.
+pub fn check_together(
+    name: &str,
+    cases: &[Case],
+    corpus: impl FnOnce(Option<&NpmTools>) -> Corpus,
+) {
+    let driver = cases.first().expect("at least one case").driver;
+    assert!(
+        cases.iter().all(|c| c.driver == driver),
+        "one driver per run"
+    );
+    let Some((py, npm)) = tools(driver) else {
+        return;
+    };
+    let t = Instant::now();
+    let corpus = corpus(npm.as_ref());
+    let reference = reference_tree(&py, &corpus);
+    let t_reference = t.elapsed();
+    let (scratch, _guard) = locked_scratch(name);
+    let runs: Vec<plugin::PluginRun> = cases
+        .iter()
+        .map(|c| plugin::PluginRun {
+            out: scratch.join(&c.name),
+            param: c.parameter(),
+        })
+        .collect();
+    match driver {
+        Driver::Protoc => plugin::run_many_with_protoc(&py, &corpus, &runs, &scratch),
+        Driver::Buf => plugin::run_many_with_buf(
+            npm.as_ref().expect("buf case needs npm tools"),
+            &py,
+            &corpus,
+            &scratch,
+            &runs,
+        ),
+    }
+    let t_run = t.elapsed();
+    let mut failures = Vec::new();
+    for (case, run) in cases.iter().zip(&runs) {
+        let expected = case.expected(reference.clone());
+        let actual = read_tree(&run.out);
+        let label = format!(
+            "{} [{:?}, corpus {}, param {:?}] vs {}",
+            case.name,
+            driver,
+            corpus.name,
+            case.parameter(),
+            if case.mappings.is_empty() {
+                "reference"
+            } else {
+                "oracle(reference)"
+            }
+        );
+        let report = report_path(&scratch, &case.name);
+        if let Err(e) =
+            std::panic::catch_unwind(|| assert_trees_equal(&label, &expected, &actual, &report))
+        {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "comparison panicked".to_string());
+            failures.push(msg);
+        }
+    }
+    eprintln!(
+        "{name}: reference {:.1?}, {} plugin runs {:.1?}, expected trees + read + compare {:.1?}",
+        t_reference,
+        cases.len(),
+        t_run - t_reference,
+        t.elapsed() - t_run
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// [`check_together`] for the googleapis corpus (needs the npm tools also for protoc cases).
+pub fn check_googleapis_together(name: &str, cases: &[Case]) {
+    let Some(npm) = npm_tools() else {
+        return;
+    };
+    check_together(name, cases, |_| Corpus::googleapis(&npm));
+}
+
 /// [`check`] for the googleapis corpus (needs the npm tools also for protoc cases).
 pub fn check_googleapis(case: &Case) {
     let Some(npm) = npm_tools() else { return };

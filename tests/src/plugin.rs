@@ -89,6 +89,13 @@ pub fn expect_success(what: &str, out: &Output) {
     );
 }
 
+/// One plugin invocation inside a protoc / buf run: output directory and parameter.
+#[derive(Debug, Clone)]
+pub struct PluginRun {
+    pub out: PathBuf,
+    pub param: Option<String>,
+}
+
 /// `python -m grpc_tools.protoc -I. --plugin=protoc-gen-ameide-py=BIN --ameide-py_out=OUT [--ameide-py_opt=PARAM]
 /// @argfile` over all files of the corpus (one protoc run). The argument file is written to `scratch`.
 pub fn protoc_command(
@@ -98,19 +105,41 @@ pub fn protoc_command(
     param: Option<&str>,
     scratch: &Path,
 ) -> Command {
-    fs::create_dir_all(out).unwrap_or_else(|e| panic!("create {}: {e}", out.display()));
+    let run = PluginRun {
+        out: out.to_path_buf(),
+        param: param.map(str::to_string),
+    };
+    protoc_command_many(py, corpus, std::slice::from_ref(&run), scratch)
+}
+
+/// Like [`protoc_command`], with several invocations of the plugin in the same protoc run (protoc parses the
+/// corpus once): the plugin is registered under the names `ameide-py`, `ameide-py-1`, `ameide-py-2`, …
+pub fn protoc_command_many(
+    py: &PythonTools,
+    corpus: &Corpus,
+    runs: &[PluginRun],
+    scratch: &Path,
+) -> Command {
     let argfile = scratch.join("protoc-files.args");
     crate::reference::write_argfile(corpus, &argfile);
     let mut cmd = py.protoc();
-    cmd.current_dir(&corpus.root)
-        .arg("-I.")
-        .arg(format!(
-            "--plugin=protoc-gen-ameide-py={}",
+    cmd.current_dir(&corpus.root).arg("-I.");
+    for (i, run) in runs.iter().enumerate() {
+        fs::create_dir_all(&run.out)
+            .unwrap_or_else(|e| panic!("create {}: {e}", run.out.display()));
+        let name = if i == 0 {
+            "ameide-py".to_string()
+        } else {
+            format!("ameide-py-{i}")
+        };
+        cmd.arg(format!(
+            "--plugin=protoc-gen-{name}={}",
             plugin_binary().display()
         ))
-        .arg(format!("--ameide-py_out={}", out.display()));
-    if let Some(p) = param {
-        cmd.arg(format!("--ameide-py_opt={p}"));
+        .arg(format!("--{name}_out={}", run.out.display()));
+        if let Some(p) = &run.param {
+            cmd.arg(format!("--{name}_opt={p}"));
+        }
     }
     cmd.arg(format!("@{}", argfile.display()));
     cmd
@@ -124,19 +153,30 @@ pub fn run_with_protoc(
     param: Option<&str>,
     scratch: &Path,
 ) {
+    let run = PluginRun {
+        out: out.to_path_buf(),
+        param: param.map(str::to_string),
+    };
+    run_many_with_protoc(py, corpus, std::slice::from_ref(&run), scratch);
+}
+
+/// Runs several plugin invocations in ONE protoc run over the whole corpus; panics if protoc fails.
+pub fn run_many_with_protoc(py: &PythonTools, corpus: &Corpus, runs: &[PluginRun], scratch: &Path) {
     let started = std::time::Instant::now();
-    let output = protoc_command(py, corpus, out, param, scratch)
+    let output = protoc_command_many(py, corpus, runs, scratch)
         .output()
         .expect("run grpc_tools.protoc");
+    let params: Vec<_> = runs.iter().map(|r| r.param.as_deref()).collect();
     expect_success(
         &format!(
-            "protoc with the plugin over corpus {} (param {param:?})",
+            "protoc with the plugin over corpus {} (params {params:?})",
             corpus.name
         ),
         &output,
     );
     eprintln!(
-        "protoc + plugin over {} ({} files): {:.1?}",
+        "protoc + plugin x{} over {} ({} files): {:.1?}",
+        runs.len(),
         corpus.name,
         corpus.files.len(),
         started.elapsed()
@@ -152,6 +192,20 @@ pub fn buf_command(
     out: &Path,
     param: Option<&str>,
 ) -> Command {
+    let run = PluginRun {
+        out: out.to_path_buf(),
+        param: param.map(str::to_string),
+    };
+    buf_command_many(npm, corpus, workspace, std::slice::from_ref(&run))
+}
+
+/// Like [`buf_command`], with one `local:` plugin entry per run (buf compiles the module once).
+pub fn buf_command_many(
+    npm: &NpmTools,
+    corpus: &Corpus,
+    workspace: &Path,
+    runs: &[PluginRun],
+) -> Command {
     fs::create_dir_all(workspace).unwrap_or_else(|e| panic!("create {}: {e}", workspace.display()));
     let module = workspace.join("proto");
     let _ = fs::remove_file(&module);
@@ -162,13 +216,16 @@ pub fn buf_command(
         "version: v2\nmodules:\n  - path: proto\n",
     )
     .expect("write buf.yaml");
-    let mut gen = format!(
-        "version: v2\nplugins:\n  - local: {}\n    out: {}\n    strategy: all\n",
-        yaml_str(&plugin_binary().display().to_string()),
-        yaml_str(&out.display().to_string())
-    );
-    if let Some(p) = param {
-        gen.push_str(&format!("    opt: {}\n", yaml_str(p)));
+    let mut gen = String::from("version: v2\nplugins:\n");
+    for run in runs {
+        gen.push_str(&format!(
+            "  - local: {}\n    out: {}\n    strategy: all\n",
+            yaml_str(&plugin_binary().display().to_string()),
+            yaml_str(&run.out.display().to_string())
+        ));
+        if let Some(p) = &run.param {
+            gen.push_str(&format!("    opt: {}\n", yaml_str(p)));
+        }
     }
     fs::write(workspace.join("buf.gen.yaml"), gen).expect("write buf.gen.yaml");
     let mut cmd = Command::new(npm.buf());
@@ -187,20 +244,37 @@ pub fn run_with_buf(
     out: &Path,
     param: Option<&str>,
 ) {
+    let run = PluginRun {
+        out: out.to_path_buf(),
+        param: param.map(str::to_string),
+    };
+    run_many_with_buf(npm, py, corpus, scratch, std::slice::from_ref(&run));
+}
+
+/// Runs several plugin invocations in ONE `buf generate` over the whole corpus; panics if buf fails.
+pub fn run_many_with_buf(
+    npm: &NpmTools,
+    py: &PythonTools,
+    corpus: &Corpus,
+    scratch: &Path,
+    runs: &[PluginRun],
+) {
     let started = std::time::Instant::now();
-    let output = buf_command(npm, corpus, &scratch.join("bufws"), out, param)
+    let output = buf_command_many(npm, corpus, &scratch.join("bufws"), runs)
         .env("PATH", path_with(&py.bin()))
         .output()
         .expect("run buf");
+    let params: Vec<_> = runs.iter().map(|r| r.param.as_deref()).collect();
     expect_success(
         &format!(
-            "buf generate with the plugin over corpus {} (param {param:?})",
+            "buf generate with the plugin over corpus {} (params {params:?})",
             corpus.name
         ),
         &output,
     );
     eprintln!(
-        "buf + plugin over {} ({} files): {:.1?}",
+        "buf + plugin x{} over {} ({} files): {:.1?}",
+        runs.len(),
         corpus.name,
         corpus.files.len(),
         started.elapsed()

@@ -73,12 +73,18 @@ fn unavailable<T>(what: &str, why: &str) -> Option<T> {
 
 /// Runs `install` once per marker (file-locked across processes); the marker records the pinned spec so that a
 /// change of pins re-provisions.
-fn provision_once(marker: &Path, spec: &str, install: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+fn provision_once(
+    marker: &Path,
+    spec: &str,
+    install: impl FnOnce() -> Result<(), String>,
+) -> Result<(), String> {
     let dir = marker.parent().expect("marker has a parent");
     fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     let lock_path = dir.join(".lock");
-    let lock = File::create(&lock_path).map_err(|e| format!("create {}: {e}", lock_path.display()))?;
-    lock.lock().map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
+    let lock =
+        File::create(&lock_path).map_err(|e| format!("create {}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
     if fs::read_to_string(marker).is_ok_and(|s| s == spec) {
         return Ok(());
     }
@@ -180,12 +186,21 @@ pub fn npm_tools() -> Option<NpmTools> {
         provision_once(&tools_dir().join("npm.provisioned"), &spec, || {
             let _ = fs::remove_dir_all(&root);
             fs::create_dir_all(&root).map_err(|e| e.to_string())?;
-            fs::write(root.join("package.json"), "{\"name\":\"reference-tools\",\"private\":true}\n")
-                .map_err(|e| e.to_string())?;
+            fs::write(
+                root.join("package.json"),
+                "{\"name\":\"reference-tools\",\"private\":true}\n",
+            )
+            .map_err(|e| e.to_string())?;
             // buf's postinstall only verifies the platform binary, which the optional dependency already ships.
             run(Command::new("npm")
                 .current_dir(&root)
-                .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"])
+                .args([
+                    "install",
+                    "--ignore-scripts",
+                    "--no-audit",
+                    "--no-fund",
+                    "--silent",
+                ])
                 .args(NPM_PACKAGES))
         })?;
         Ok(NpmTools { root })

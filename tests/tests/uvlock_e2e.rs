@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use e2e_tests::uv::{self, assert_same, read, run_tool, service_pyproject, World, SDK_PYPROJECT};
 
-const SDK_REL: &str = "../../packages/ameide_sdk_python";
 const EDITABLE_SOURCE: &str = "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\", editable = true }\n";
 const DIRECTORY_SOURCE: &str =
     "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\" }\n";
@@ -458,7 +457,6 @@ fn refusals_exit_2_and_write_nothing() {
         stderr(&out)
     );
     fs::write(svc.join("pyproject.toml"), &py).expect("restore");
-    let _ = SDK_REL;
 }
 
 #[test]
@@ -474,7 +472,7 @@ fn several_services_in_one_call_each_reported() {
         fs::write(d.join("pyproject.toml"), &reg.0).expect("reset");
         fs::write(d.join("uv.lock"), &reg.1).expect("reset");
     }
-    let _ = fs::remove_dir_all(&want.join(".venv"));
+    let _ = fs::remove_dir_all(want.join(".venv"));
     // --check over a glob: every stale service is reported; `want` is already up to date.
     let out = c.tool(&[
         "switch",

@@ -228,6 +228,10 @@ pub fn check_together(
         t.elapsed() - t_run
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // all identical: drop the (possibly huge) outputs; on failure they stay for inspection
+    for run in &runs {
+        let _ = std::fs::remove_dir_all(&run.out);
+    }
 }
 
 /// [`check_together`] for the googleapis corpus (needs the npm tools also for protoc cases).

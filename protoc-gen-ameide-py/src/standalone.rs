@@ -161,10 +161,12 @@ pub fn is_safe_name(name: &str) -> bool {
 
 /// Generates every job's files in memory.
 pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+    let started = std::time::Instant::now();
     let compiled = match driver {
         Driver::Embedded => Some(Compiled::new(&plan.includes, &plan.files)?),
         _ => None,
     };
+    timing("compile", started);
     let mut outputs = Vec::new();
     for job in &plan.jobs {
         let requests: Vec<Vec<u8>> = match driver {
@@ -202,12 +204,21 @@ pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, S
                 external::buf_requests(input, &job.parameter, job.strategy.as_str())?
             }
         };
+        timing("requests", started);
         outputs.push(JobOutput {
             job: job.clone(),
             files: run_requests(&job.out, &requests)?,
         });
+        timing("generate", started);
     }
     Ok(outputs)
+}
+
+/// With `AMEIDE_PY_TIMINGS` set, prints the time since `started` for a phase to stderr.
+pub fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("AMEIDE_PY_TIMINGS").is_some() {
+        eprintln!("timing: {phase} done at {:.2?}", started.elapsed());
+    }
 }
 
 /// Runs the generator on each request (in parallel) and merges the files.
@@ -227,7 +238,7 @@ fn run_requests(
         })
     };
     let results: Vec<Result<Vec<crate::GeneratedFile>, StandaloneError>> =
-        parallel_map(requests, generate);
+        crate::parallel::map(requests, generate);
     let mut files = BTreeMap::new();
     for result in results {
         for file in result? {
@@ -248,43 +259,29 @@ fn run_requests(
     Ok(files)
 }
 
-/// Maps `f` over `items` on up to `available_parallelism` threads, keeping the order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    let results = std::sync::Mutex::new(&mut slots);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let r = f(item);
-                if let Ok(mut slots) = results.lock() {
-                    slots[i] = Some(r);
-                }
-            });
-        }
-    });
-    slots.into_iter().flatten().collect()
-}
-
 /// Writes the files below `out`, each atomically (a temporary file in the same directory, then a rename);
 /// files whose content is already on disk are left untouched. Returns the number written.
 pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
-    let mut written = 0;
-    for (name, content) in &output.files {
+    let files: Vec<(&String, &String)> = output.files.iter().collect();
+    // create each directory once, then write the files on all cores
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|(name, _)| output.job.out.join(name).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.dedup();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
+    let results = crate::parallel::map(&files, |(name, content)| {
         let path = output.job.out.join(name);
         if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
-            continue;
+            return Ok(false);
         }
-        write_atomic(&path, content.as_bytes())?;
-        written += 1;
+        write_atomic(&path, content.as_bytes()).map(|()| true)
+    });
+    let mut written = 0;
+    for r in results {
+        written += usize::from(r?);
     }
     Ok(written)
 }
@@ -292,7 +289,9 @@ pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
 /// Writes `path` via a temporary file beside it and a rename.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -328,15 +327,6 @@ mod tests {
                 vec!["a/x.proto".to_string(), "a/y.proto".to_string()],
                 vec!["b/z.proto".to_string()],
             ]
-        );
-    }
-
-    #[test]
-    fn parallel_map_keeps_order() {
-        let items: Vec<u32> = (0..100).collect();
-        assert_eq!(
-            parallel_map(&items, |x| x * 2),
-            (0..100).map(|x| x * 2).collect::<Vec<_>>()
         );
     }
 }

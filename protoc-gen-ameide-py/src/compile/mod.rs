@@ -150,7 +150,7 @@ fn compile_pool(
     let mut reported = HashSet::new();
     for name in files {
         if let Err(e) = compiler.open_file(name) {
-            let message = format_error(&e);
+            let message = format_error(&e, &sources.borrow());
             if let Some(editions) = message.strip_prefix(EDITIONS_MARKER) {
                 return Err(CompileError::Editions {
                     file: editions.to_string(),
@@ -170,14 +170,37 @@ fn compile_pool(
 const EDITIONS_MARKER: &str = "\u{0}editions:";
 
 /// protox's Debug rendering is protoc's `file:line:col: message` for parse and link errors.
-fn format_error(e: &protox::Error) -> String {
+fn format_error(e: &protox::Error, sources: &HashMap<String, String>) -> String {
     let text = format!("{e:?}");
+    if let Some(cycle) = text.strip_prefix("import cycle detected: ") {
+        // protox gives no location: report it at the first file's import of the second, as protoc does
+        let names: Vec<&str> = cycle.split(" -> ").collect();
+        if let [first, second, ..] = names[..] {
+            let place = sources
+                .get(first)
+                .and_then(|source| import_location(source, second))
+                .map_or_else(String::new, |(line, col)| format!("{line}:{col}:"));
+            return format!("{first}:{place} File recursively imports itself: {cycle}");
+        }
+    }
     if e.is_file_not_found() && !text.contains(':') {
         return format!(
             "{text} (searched the include directories and the bundled well-known types)"
         );
     }
     text
+}
+
+/// 1-based line and column of the `import` statement of `target` in `source`.
+fn import_location(source: &str, target: &str) -> Option<(usize, usize)> {
+    let quoted = [format!("\"{target}\""), format!("'{target}'")];
+    source.lines().enumerate().find_map(|(i, line)| {
+        let col = line.find("import")?;
+        quoted
+            .iter()
+            .any(|q| line[col..].contains(q.as_str()))
+            .then_some((i + 1, col + 1))
+    })
 }
 
 /// Include directories first (like `-I`), then the bundled well-known types (like protoc's own include dir).

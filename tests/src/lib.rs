@@ -8,5 +8,6 @@ pub mod parity;
 pub mod plugin;
 pub mod provision;
 pub mod reference;
+pub mod standalone;
 pub mod toolchains;
 pub mod uv;

@@ -278,6 +278,14 @@ fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
                 "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n    \"anyio; platform_machine == 'x86_64' and sys_platform == 'linux'\",\n    \"idna; platform_system != 'Windows'\",\n    \"h11; implementation_name == 'cpython' and python_version < '3.14'\",\n",
             ),
         ),
+        (
+            // The SDK's own groups go to requires-dev; extras keep declaration order, names normalized.
+            "groups-extras",
+            SDK_PYPROJECT.replace(
+                "grpc = [\"grpcio-status>=1.60\"]",
+                "Zeta_Extra = [\"anyio>=4\"]\ngrpc = [\"grpcio-status>=1.60\"]\nempty = []",
+            ) + "\n[dependency-groups]\ntest = [\"pytest>=8\", \"idna\"]\nLint_Tools = []\n",
+        ),
         ("dynamic-version", SDK_PYPROJECT.replace("version = \"2.10.1\"", "dynamic = [\"version\"]") + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n"),
     ];
     for (name, sdk) in &variants {

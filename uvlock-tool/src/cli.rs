@@ -158,6 +158,23 @@ fn one(
     if !dir.is_dir() {
         return Err(usage(format!("{svc_label}: not a directory")));
     }
+    // A write of this directory that was killed half-way: complete it first (or refuse to read the pair).
+    if opts.mode == Mode::Write {
+        if fsio::recover(&dir)? {
+            let _ = writeln!(
+                err,
+                "{svc_label}: completed an interrupted write of pyproject.toml and uv.lock"
+            );
+        }
+    } else if fsio::pending(&dir) {
+        return Err(Error::input(
+            InputKind::Io,
+            format!(
+                "{svc_label}: an interrupted write of pyproject.toml and uv.lock is pending ({}); run `uvlock-tool switch` without --check/--diff to complete it",
+                fsio::JOURNAL
+            ),
+        ));
+    }
     let py_path = dir.join("pyproject.toml");
     let lock_path = dir.join("uv.lock");
     let pyproject = fsio::read(&py_path)?;

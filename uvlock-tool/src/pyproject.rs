@@ -451,17 +451,25 @@ pub fn read_local_package(label: &str, text: &str) -> Result<LocalPackage> {
             },
         }
     }
-    // Empty extras/groups still exist.
+    // Empty extras/groups still exist; extras keep their declaration order (`provides-extras`).
     if let Some(opt) = project
         .get("optional-dependencies")
         .and_then(Item::as_table_like)
     {
+        let mut ordered: Vec<(String, Vec<Requirement>)> = Vec::new();
         for (e, _) in opt.iter() {
             let n = normalize_name(e);
-            if !extras.iter().any(|(x, _)| *x == n) {
-                extras.push((n, Vec::new()));
+            if ordered.iter().any(|(x, _)| *x == n) {
+                continue;
             }
+            let reqs = extras
+                .iter()
+                .find(|(x, _)| *x == n)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default();
+            ordered.push((n, reqs));
         }
+        extras = ordered;
     }
     if let Some(gs) = doc.get("dependency-groups").and_then(Item::as_table_like) {
         for (g, item) in gs.iter() {

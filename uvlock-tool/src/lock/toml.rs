@@ -30,7 +30,13 @@ struct P<'a> {
     t: &'a str,
     s: &'a [u8],
     i: usize,
+    /// Nesting of the value being read (arrays and inline tables).
+    depth: usize,
 }
+
+/// Deeper values make the fast reader give up, so that `toml_edit` (whose own limit is lower) reports them as
+/// an error: uv.lock nests three levels, and unbounded recursion would overflow the stack.
+const MAX_DEPTH: usize = 128;
 
 impl<'a> P<'a> {
     fn peek(&self) -> Option<u8> {
@@ -123,6 +129,15 @@ impl<'a> P<'a> {
         }
     }
     fn value(&mut self) -> Option<Val> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = self.value_inner();
+        self.depth -= 1;
+        value
+    }
+    fn value_inner(&mut self) -> Option<Val> {
         match self.peek()? {
             b'"' => self.string().map(Val::Str),
             b'[' => {
@@ -235,6 +250,7 @@ pub fn parse_fast(text: &str) -> Option<Tbl> {
         t: text,
         s: text.as_bytes(),
         i: 0,
+        depth: 0,
     };
     let mut root = Tbl::default();
     let mut current: Vec<String> = Vec::new();

@@ -286,6 +286,39 @@ fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
                 "Zeta_Extra = [\"anyio>=4\"]\ngrpc = [\"grpcio-status>=1.60\"]\nempty = []",
             ) + "\n[dependency-groups]\ntest = [\"pytest>=8\", \"idna\"]\nLint_Tools = []\n",
         ),
+        (
+            // Marker printing proven against uv: requirements of an extra nobody requests appear only in
+            // requires-dist (as `<marker> and extra == 'm'`), so every whitelisted form can be checked here.
+            "marker-forms",
+            SDK_PYPROJECT.replace(
+                "grpc = [\"grpcio-status>=1.60\"]",
+                r#"grpc = ["grpcio-status>=1.60"]
+m = [
+    "m-a ; python_version < '3.13'",
+    "m-b ; python_version <= '3.12'",
+    "m-c ; python_version > '3.12'",
+    "m-d ; python_version >= '3.12'",
+    "m-e ; python_version == '3.12'",
+    "m-f ; python_version != '3.12'",
+    "m-g ; python_full_version >= '3.11.4'",
+    "m-h ; python_full_version < '3.13.1'",
+    "m-i ; sys_platform == \"darwin\"",
+    "m-j ; platform_system == 'Windows'",
+    "m-k ; platform_system == 'Linux'",
+    "m-l ; platform_system != 'Darwin'",
+    "m-m ; os_name == 'nt'",
+    "m-n ; platform_machine != 'arm64'",
+    "m-o ; implementation_name == 'cpython'",
+    "m-p ; platform_python_implementation != 'PyPy'",
+    "m-q ; sys_platform == 'linux' and platform_machine == 'x86_64'",
+    "m-r ; implementation_name == 'cpython' and python_version < '3.14'",
+    "m-s ; platform_system == 'Linux' and python_version >= '3.12' and platform_machine == 'aarch64'",
+    "m-t ; os_name != 'nt' and platform_python_implementation == 'CPython'",
+    "M_U[Fancy_Extra] >= 1.0 ; python_version > '3.11'",
+    "m-v (>=2, <3, !=2.5) ; python_version >= '3.8'",
+]"#,
+            ),
+        ),
         ("dynamic-version", SDK_PYPROJECT.replace("version = \"2.10.1\"", "dynamic = [\"version\"]") + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n"),
     ];
     for (name, sdk) in &variants {

@@ -73,7 +73,11 @@ impl Plan {
                 .runs
                 .iter()
                 .map(|r| Job {
-                    out: ws.dir.join(&r.out),
+                    out: if ws.dir == Path::new(".") {
+                        PathBuf::from(&r.out)
+                    } else {
+                        ws.dir.join(&r.out)
+                    },
                     parameter: r.parameter.clone(),
                     strategy: r.strategy,
                 })
@@ -297,7 +301,11 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, content).map_err(|e| io_error(&tmp, e))?;
+    // A failed write (full disk) must not leave a partial temporary file behind.
+    std::fs::write(&tmp, content).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_error(path, e)
+    })?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io_error(path, e)

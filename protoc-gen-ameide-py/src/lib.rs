@@ -59,5 +59,12 @@ pub fn generate_all(request: &Request) -> Result<Vec<GeneratedFile>, String> {
         let extra = package_files::package_files(&files, mode, &options.modules);
         files.extend(extra);
     }
+    // protoc only sends names relative to an include directory; anything else did not come from protoc.
+    if let Some(file) = files.iter().find(|f| !standalone::is_safe_name(&f.name)) {
+        return Err(format!(
+            "generated file name `{}` is absolute or contains `..` (the request names a .proto outside every include directory); refusing to write outside the output directory",
+            file.name
+        ));
+    }
     Ok(files)
 }

@@ -104,7 +104,7 @@ impl Request {
         }
         // Large requests (all of googleapis: ~170 MB) spend most of their decoding in the per-file messages.
         let files = parallel::map(&raw_files, |raw| {
-            FileDescriptorProto::decode(*raw).map(|proto| ProtoFile {
+            decode_file(raw).map(|proto| ProtoFile {
                 proto,
                 raw: raw.to_vec(),
             })
@@ -191,6 +191,65 @@ impl Request {
             descend(file, &info.indices)?.enum_type.get(index)
         }
     }
+}
+
+/// Decodes one `proto_file`. protoc does not check that comments are UTF-8 (descriptor.proto is proto2), so a
+/// .proto with, say, Latin-1 in a comment reaches the plugin with non-UTF-8 `source_code_info` strings, which
+/// prost refuses: those comments are then read lossily (U+FFFD for the invalid bytes; they only reach
+/// `_pb2_grpc.py` docstrings, and the embedded descriptor is sliced from the raw bytes, without source info).
+fn decode_file(raw: &[u8]) -> Result<FileDescriptorProto, RequestError> {
+    let error = match FileDescriptorProto::decode(raw) {
+        Ok(proto) => return Ok(proto),
+        Err(error) => error,
+    };
+    match lossy_comments(raw) {
+        Ok(Some(fixed)) => FileDescriptorProto::decode(fixed.as_slice()).map_err(|_| error.into()),
+        _ => Err(error.into()),
+    }
+}
+
+// FileDescriptorProto.source_code_info, SourceCodeInfo.location, Location's comment fields.
+const FILE_SOURCE_CODE_INFO: u32 = 9;
+const SOURCE_CODE_INFO_LOCATION: u32 = 1;
+const LOCATION_LEADING: u32 = 3;
+const LOCATION_TRAILING: u32 = 4;
+const LOCATION_DETACHED: u32 = 6;
+
+/// The file with every non-UTF-8 comment replaced by its lossy UTF-8 reading, or `None` if all were valid.
+fn lossy_comments(raw: &[u8]) -> Result<Option<Vec<u8>>, WireError> {
+    let mut changed = false;
+    let fixed = wire::rewrite(raw, |field, _, info| {
+        if field != FILE_SOURCE_CODE_INFO {
+            return Ok(wire::Edit::Keep);
+        }
+        Ok(wire::Edit::Replace(wire::rewrite(
+            info,
+            |field, _, location| {
+                if field != SOURCE_CODE_INFO_LOCATION {
+                    return Ok(wire::Edit::Keep);
+                }
+                Ok(wire::Edit::Replace(wire::rewrite(
+                    location,
+                    |field, _, text| {
+                        let comment = matches!(
+                            field,
+                            LOCATION_LEADING | LOCATION_TRAILING | LOCATION_DETACHED
+                        );
+                        Ok(match std::str::from_utf8(text) {
+                            Err(_) if comment => {
+                                changed = true;
+                                wire::Edit::Replace(
+                                    String::from_utf8_lossy(text).into_owned().into_bytes(),
+                                )
+                            }
+                            _ => wire::Edit::Keep,
+                        })
+                    },
+                )?))
+            },
+        )?))
+    })?;
+    Ok(changed.then_some(fixed))
 }
 
 fn descend<'a>(file: &'a FileDescriptorProto, indices: &[usize]) -> Option<&'a DescriptorProto> {

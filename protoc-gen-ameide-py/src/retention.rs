@@ -157,7 +157,7 @@ impl OptionSchema {
         options_type: &str,
         options: &[u8],
     ) -> Result<Option<Vec<u8>>, WireError> {
-        let canonical = self.canonical_message(options_type, options)?;
+        let canonical = self.canonical_message(options_type, options, 0)?;
         Ok(if canonical.is_empty() && !options.is_empty() {
             None
         } else {
@@ -166,8 +166,17 @@ impl OptionSchema {
     }
 
     /// Drops source-retention fields (recursing into known message-typed fields, which stay present even when
-    /// emptied) and stably sorts the records by field number.
-    fn canonical_message(&self, message_type: &str, bytes: &[u8]) -> Result<Vec<u8>, WireError> {
+    /// emptied) and stably sorts the records by field number. Option values nested deeper than
+    /// [`wire::MAX_DEPTH`] are an error (prost decodes them opaquely, so nothing bounded them before).
+    fn canonical_message(
+        &self,
+        message_type: &str,
+        bytes: &[u8],
+        depth: usize,
+    ) -> Result<Vec<u8>, WireError> {
+        if depth > wire::MAX_DEPTH {
+            return Err(WireError::TooDeep(wire::MAX_DEPTH));
+        }
         let mut kept: Vec<(u32, Vec<u8>)> = Vec::new();
         for record in wire::records(bytes) {
             let record = record?;
@@ -184,7 +193,7 @@ impl OptionSchema {
                     let mut rebuilt = Vec::with_capacity(record.raw.len());
                     wire::write_bytes_field(
                         record.field,
-                        &self.canonical_message(nested_type, payload)?,
+                        &self.canonical_message(nested_type, payload, depth + 1)?,
                         &mut rebuilt,
                     );
                     kept.push((record.field, rebuilt));

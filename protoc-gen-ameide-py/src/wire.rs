@@ -23,7 +23,13 @@ pub enum WireError {
     UnbalancedGroup(usize),
     #[error("no field {field} #{index} in message")]
     MissingPath { field: u32, index: usize },
+    #[error("message values nested deeper than {0} levels")]
+    TooDeep(usize),
 }
+
+/// How deep message values (option values inside `*Options`) may nest: protoc's and prost's recursion
+/// limit. Deeper input is an error, never a stack overflow.
+pub const MAX_DEPTH: usize = 100;
 
 /// The payload of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -642,3 +642,90 @@ fn a_full_or_read_only_output_directory_leaves_only_complete_files() {
     assert!(err.contains("Read-only file system"), "{err}");
     assert_eq!(tree(fs.0.path()), before);
 }
+
+/// The embedded compiler on .proto text nested thousands of levels deep (message declarations, and
+/// text-format option values in braces and in angle brackets): a compile error, never a stack overflow.
+#[test]
+fn deeply_nested_proto_text_is_a_compile_error() {
+    let header =
+        "syntax = \"proto3\";\npackage deep;\nimport \"google/protobuf/descriptor.proto\";\n\
+                  message Rec { Rec next = 1; string s = 2; }\n\
+                  extend google.protobuf.MessageOptions { Rec rec = 50001; }\n";
+    let cases = [
+        (
+            "messages",
+            format!(
+                "{header}{}{}",
+                "message M { ".repeat(5_000),
+                "}".repeat(5_000)
+            ),
+        ),
+        (
+            "braces",
+            format!(
+                "{header}message M {{ option (rec) = {{ {}s: \"x\"{} }}; }}\n",
+                "next { ".repeat(100_000),
+                " }".repeat(100_000)
+            ),
+        ),
+        (
+            "angle brackets",
+            format!(
+                "{header}message M {{ option (rec) = {{ {}s: \"x\"{} }}; }}\n",
+                "next < ".repeat(100_000),
+                " >".repeat(100_000)
+            ),
+        ),
+        (
+            "aggregate value",
+            format!(
+                "{header}message M {{ option (rec).next = {{ {}s: \"x\"{} }}; }}\n",
+                "next: { ".repeat(100_000),
+                " }".repeat(100_000)
+            ),
+        ),
+    ];
+    for (what, text) in cases {
+        let result = on_small_stack(move || {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("deep.proto"), text).expect("write");
+            protoc_gen_ameide_py::compile::embedded_request(
+                &[dir.path().to_path_buf()],
+                &["deep.proto".to_string()],
+                "",
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        });
+        let error = result.expect_err(what);
+        assert!(error.starts_with("deep.proto:"), "{what}: {error}");
+    }
+}
+
+#[test]
+fn non_utf8_proto_text_compiles_in_comments_and_is_located_elsewhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("a.proto"),
+        b"syntax = \"proto3\";\n// caf\xe9\n/* na\xefve */ message M { string s = 1; } // \xff\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("b.proto"),
+        b"syntax = \"proto3\";\nmessage M { string s = 1 [json_name = \"caf\xe9\"]; }\n",
+    )
+    .expect("write");
+    let includes = [dir.path().to_path_buf()];
+    let request =
+        protoc_gen_ameide_py::compile::embedded_request(&includes, &["a.proto".to_string()], "")
+            .expect("comments may hold any bytes");
+    assert_eq!(respond(&request).expect("decodes").error, None);
+    let error =
+        protoc_gen_ameide_py::compile::embedded_request(&includes, &["b.proto".to_string()], "")
+            .map(|_| ())
+            .expect_err("not in a string");
+    assert_eq!(
+        error.to_string(),
+        "b.proto:2:43: not valid UTF-8 (only comments may hold other bytes)"
+    );
+}

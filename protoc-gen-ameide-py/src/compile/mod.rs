@@ -215,12 +215,133 @@ impl Resolver {
             // Debug of a custom error prints the error's Debug: make it the marker text.
             return Err(protox::Error::new(EditionsMarker(name.to_string())));
         }
+        if let Some(message) = too_deep(name, &source) {
+            return Err(protox::Error::new(Plain(message)));
+        }
         let source = negative_infinity(source);
         let file = File::from_source(name, &source)?;
         self.sources.borrow_mut().insert(name.to_string(), source);
         Ok(file)
     }
 }
+
+/// How deep `{`/`<` may nest in a .proto file. protox bounds message declarations (31 levels, as protoc) but
+/// parses text-format option values (`option (o) = { a { b { ... } } }`) recursively without a limit, so that
+/// deeper input would overflow the stack; protoc's own text-format limit is 100 levels.
+pub const MAX_NESTING: usize = 128;
+
+/// `file:line:col: message` if braces or angle brackets (outside strings and comments) nest deeper than
+/// [`MAX_NESTING`].
+pub fn too_deep(name: &str, source: &str) -> Option<String> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&bytes[i + 2..], b"*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 1);
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let before = &source[..i];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    return Some(format!(
+                        "{name}:{line}:{col}: braces or angle brackets nested deeper than {MAX_NESTING} levels (protoc's text-format limit is 100)"
+                    ));
+                }
+            }
+            b'}' | b'>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text of a .proto file. protoc accepts bytes that are not UTF-8 in comments (and sends them on); here
+/// they are read lossily (U+FFFD), as the plugin reads such comments from protoc's requests. Anywhere else they
+/// are an error.
+fn utf8_source(name: &str, bytes: Vec<u8>) -> Result<String, protox::Error> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(source) => return Ok(source),
+        Err(e) => e.into_bytes(),
+    };
+    let comments = comment_ranges(&bytes);
+    let mut pos = 0;
+    for chunk in bytes.utf8_chunks() {
+        pos += chunk.valid().len();
+        if !chunk.invalid().is_empty() && !comments.iter().any(|r| r.contains(&pos)) {
+            let before = String::from_utf8_lossy(&bytes[..pos]);
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(protox::Error::new(Plain(format!(
+                "{name}:{line}:{col}: not valid UTF-8 (only comments may hold other bytes)"
+            ))));
+        }
+        pos += chunk.invalid().len();
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Byte ranges of the `//` and `/* */` comments of a .proto source (outside string literals).
+fn comment_ranges(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                ranges.push(i..end);
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = memchr::memmem::find(&bytes[i + 2..], b"*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+                ranges.push(i..end);
+                i = end;
+                continue;
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    ranges
+}
+
+/// A resolver error whose Debug text (what [`format_error`] prints) is the message itself, unquoted.
+struct Plain(String);
+
+impl std::fmt::Debug for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Plain {}
 
 /// The error a resolver returns for an editions file; its Debug text starts with [`EDITIONS_MARKER`].
 struct EditionsMarker(String);
@@ -245,9 +366,7 @@ impl FileResolver for Resolver {
             let path = include.join(name);
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let source = String::from_utf8(bytes).map_err(|_| {
-                        protox::Error::new(format!("{name}: file is not valid UTF-8"))
-                    })?;
+                    let source = utf8_source(name, bytes)?;
                     return self.parse(name, source);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,

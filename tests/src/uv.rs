@@ -165,8 +165,13 @@ impl World {
 
     fn build(tools: PythonTools) -> World {
         // One world per test binary (cargo runs test binaries one after another).
-        let exe = std::env::current_exe().ok().and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()));
-        let root = provision::scratch_dir(&format!("uvlock-world-{}", exe.unwrap_or_else(|| "e2e".into())));
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()));
+        let root = provision::scratch_dir(&format!(
+            "uvlock-world-{}",
+            exe.unwrap_or_else(|| "e2e".into())
+        ));
         let sdk = root.join("sdk-src");
         write_sdk(&sdk, SDK_PYPROJECT);
         let files = root.join("index/files");

@@ -570,3 +570,52 @@ fn non_utf8_and_truncated_inputs_are_clear_errors() {
         assert_eq!(pair(dir.path()), before, "{name}");
     }
 }
+
+#[test]
+fn property_service_order_on_the_command_line_does_not_change_the_bytes() {
+    // Four services (registry, directory, editable, explicit-index forms) under one root, switched in every
+    // rotation of their order: each rotation writes the same bytes.
+    let forms = [
+        "registry",
+        "directory",
+        "editable",
+        "registry-explicit-index",
+    ];
+    let setup = |root: &Path| {
+        fresh("registry", root);
+        for form in forms {
+            copy_tree(
+                &fixtures().join("small").join(form).join(SVC),
+                &root.join("services").join(form),
+            );
+        }
+    };
+    let mut reference: Option<Vec<(Vec<u8>, Vec<u8>)>> = None;
+    for rotation in 0..forms.len() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        setup(dir.path());
+        let services: Vec<String> = (0..forms.len())
+            .map(|i| format!("services/{}", forms[(i + rotation) % forms.len()]))
+            .collect();
+        let mut args = switch_args();
+        args.pop();
+        args.extend(services.iter().map(String::as_str));
+        let out = run(dir.path(), &args, &[]);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let result: Vec<(Vec<u8>, Vec<u8>)> = forms
+            .iter()
+            .map(|form| {
+                let svc = dir.path().join("services").join(form);
+                (
+                    std::fs::read(svc.join("pyproject.toml")).expect("read"),
+                    std::fs::read(svc.join("uv.lock")).expect("read"),
+                )
+            })
+            .collect();
+        match &reference {
+            None => reference = Some(result),
+            Some(r) => assert!(&result == r, "rotation {rotation}: {services:?}"),
+        }
+    }
+}

@@ -70,18 +70,17 @@ pub fn embedded_request(
 /// Files compiled once by the embedded compiler, from which requests for any subset are built.
 pub struct Compiled {
     pool: DescriptorPool,
-    sources: HashMap<String, String>,
+    parsed: Parsed,
     fixed: RefCell<HashMap<String, Rc<Vec<u8>>>>,
 }
 
 impl Compiled {
     /// Compiles `files` (and their imports).
     pub fn new(includes: &[PathBuf], files: &[String]) -> Result<Compiled, CompileError> {
-        let (pool, sources) = compile_pool(includes, files)?;
-        let sources = std::mem::take(&mut *sources.borrow_mut());
+        let (pool, parsed) = compile_pool(includes, files)?;
         Ok(Compiled {
             pool,
-            sources,
+            parsed,
             fixed: RefCell::default(),
         })
     }
@@ -96,15 +95,24 @@ impl Compiled {
             .get_file_by_name(name)
             .ok_or_else(|| CompileError::NotFound(name.to_string()))?;
         let mut raw = file.encode_to_vec();
+        if let Some(info) = self.parsed.source_infos.get(name) {
+            // source info kept out of the pool: field 9 (its position does not matter to the decoder)
+            wire::write_bytes_field(9, info, &mut raw);
+        }
         if self
+            .parsed
             .sources
             .get(name)
             .is_some_and(|s| s.contains(NAN_PLACEHOLDER))
         {
             restore_nan(&mut raw);
         }
-        let fixed = fixup::fix_file(&self.pool, &raw, self.sources.get(name).map(String::as_str))
-            .map_err(|source| CompileError::Wire {
+        let fixed = fixup::fix_file(
+            &self.pool,
+            &raw,
+            self.parsed.sources.get(name).map(String::as_str),
+        )
+        .map_err(|source| CompileError::Wire {
             file: name.to_string(),
             source,
         })?;
@@ -132,17 +140,71 @@ impl Compiled {
     }
 }
 
-type Sources = Rc<RefCell<HashMap<String, String>>>;
+/// What the resolver keeps of every parsed file: its source text and, when source info is kept out of the
+/// pool, the encoded `SourceCodeInfo`.
+#[derive(Default)]
+struct Parsed {
+    sources: HashMap<String, String>,
+    source_infos: HashMap<String, Vec<u8>>,
+}
 
-/// Compiles the files into a descriptor pool, keeping every source text by name.
+type Shared = Rc<RefCell<Parsed>>;
+
+/// A file parsed ahead of compilation (on all cores).
+struct Preparsed {
+    source: String,
+    file: File,
+}
+
+/// Parses the given files in parallel (those found in the include directories; anything unusual, e.g. an
+/// editions file or a parse error, is left to the resolver, which reports it in order).
+fn preparse(includes: &[PathBuf], files: &[String]) -> HashMap<String, Preparsed> {
+    let parsed = crate::parallel::map(files, |name| {
+        let path = includes
+            .iter()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())?;
+        let source = std::fs::read_to_string(path).ok()?;
+        if declares_edition(&source) || too_deep(name, &source).is_some() {
+            return None;
+        }
+        let source = negative_infinity(source);
+        let file = File::from_source(name, &source).ok()?;
+        Some(Preparsed { source, file })
+    });
+    files
+        .iter()
+        .zip(parsed)
+        .filter_map(|(name, p)| Some((name.clone(), p?)))
+        .collect()
+}
+
+/// Compiles the files into a descriptor pool. Source info is parsed but kept out of the pool (prost-reflect
+/// rewrites option locations in it at a cost quadratic in the file's size) and returned beside it; when a file
+/// has an error, compilation is redone with source info in the pool, whose error locations need it.
 fn compile_pool(
     includes: &[PathBuf],
     files: &[String],
-) -> Result<(DescriptorPool, Sources), CompileError> {
-    let sources: Sources = Rc::default();
+) -> Result<(DescriptorPool, Parsed), CompileError> {
+    let preparsed = preparse(includes, files);
+    match compile_with(includes, files, preparsed, false) {
+        Ok(result) => Ok(result),
+        Err(_) => compile_with(includes, files, HashMap::new(), true),
+    }
+}
+
+fn compile_with(
+    includes: &[PathBuf],
+    files: &[String],
+    preparsed: HashMap<String, Preparsed>,
+    source_info_in_pool: bool,
+) -> Result<(DescriptorPool, Parsed), CompileError> {
+    let shared: Shared = Rc::default();
     let resolver = Resolver {
         includes: includes.to_vec(),
-        sources: sources.clone(),
+        shared: shared.clone(),
+        preparsed: RefCell::new(preparsed),
+        source_info_in_pool,
     };
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_source_info(true).include_imports(true);
@@ -150,7 +212,7 @@ fn compile_pool(
     let mut reported = HashSet::new();
     for name in files {
         if let Err(e) = compiler.open_file(name) {
-            let message = format_error(&e, &sources.borrow());
+            let message = format_error(&e, &shared.borrow().sources);
             if let Some(editions) = message.strip_prefix(EDITIONS_MARKER) {
                 return Err(CompileError::Editions {
                     file: editions.to_string(),
@@ -164,7 +226,10 @@ fn compile_pool(
     if !errors.is_empty() {
         return Err(CompileError::Proto(errors));
     }
-    Ok((compiler.descriptor_pool(), sources))
+    let pool = compiler.descriptor_pool();
+    drop(compiler);
+    let parsed = std::mem::take(&mut *shared.borrow_mut());
+    Ok((pool, parsed))
 }
 
 const EDITIONS_MARKER: &str = "\u{0}editions:";
@@ -206,7 +271,9 @@ fn import_location(source: &str, target: &str) -> Option<(usize, usize)> {
 /// Include directories first (like `-I`), then the bundled well-known types (like protoc's own include dir).
 struct Resolver {
     includes: Vec<PathBuf>,
-    sources: Sources,
+    shared: Shared,
+    preparsed: RefCell<HashMap<String, Preparsed>>,
+    source_info_in_pool: bool,
 }
 
 impl Resolver {
@@ -220,8 +287,23 @@ impl Resolver {
         }
         let source = negative_infinity(source);
         let file = File::from_source(name, &source)?;
-        self.sources.borrow_mut().insert(name.to_string(), source);
-        Ok(file)
+        Ok(self.keep(name, source, file))
+    }
+
+    /// Records the source (and, when it stays out of the pool, the source info) of a parsed file.
+    fn keep(&self, name: &str, source: String, file: File) -> File {
+        let mut shared = self.shared.borrow_mut();
+        shared.sources.insert(name.to_string(), source);
+        if self.source_info_in_pool {
+            return file;
+        }
+        let mut proto = file.file_descriptor_proto().clone();
+        if let Some(info) = proto.source_code_info.take() {
+            shared
+                .source_infos
+                .insert(name.to_string(), prost::Message::encode_to_vec(&info));
+        }
+        File::from_file_descriptor_proto(proto)
     }
 }
 
@@ -362,6 +444,9 @@ impl std::error::Error for EditionsMarker {}
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some(Preparsed { source, file }) = self.preparsed.borrow_mut().remove(name) {
+            return Ok(self.keep(name, source, file));
+        }
         for include in &self.includes {
             let path = include.join(name);
             match std::fs::read(&path) {
@@ -393,7 +478,7 @@ impl FileResolver for Resolver {
 /// check reads (the end of a method declaration on the same line as such a value).
 pub fn negative_infinity(source: String) -> String {
     let lower = source.to_ascii_lowercase();
-    if !lower.contains("inf") {
+    if !lower.contains("inf") && !lower.contains("nan") {
         return source;
     }
     let bytes = source.as_bytes();

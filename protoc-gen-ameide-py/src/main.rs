@@ -8,6 +8,11 @@ use clap::Parser;
 use protoc_gen_ameide_py::cli::{self, Cli};
 use protoc_gen_ameide_py::compile::{external, CAPTURE_ENV};
 
+/// mimalloc: the compiler and the generators allocate many small objects on all cores, where glibc's malloc
+/// spent about a fifth of the time of a googleapis `generate`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     if std::env::args_os().len() > 1 {
         return cli::run(Cli::parse());

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark: `protoc-gen-ameide-py generate` (embedded protox compiler, no protoc) over ALL googleapis protos
+# versus the reference — protoc 35.1's built-in python + pyi generators plus grpcio-tools 1.85.1's gRPC plugin
+# (`python -m grpc_tools.protoc --python_out --pyi_out --grpc_python_out`) — on the same files, same machine,
+# same run, alternating, each into a fresh output directory. Also `check` on the generated tree (clean).
+# Reports wall-clock and CPU (user+sys) medians, peak RSS, and the ratios.
+#
+# Usage: bench/generate.sh [runs]   (default 3). The googleapis include root is staged by the e2e tests
+# (`cargo test -p e2e-tests --test standalone_googleapis`); run them first if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-3}"
+ROOT="$PWD/target/e2e-cache/googleapis-root"
+[ -d "$ROOT" ] || { echo "missing $ROOT: run cargo test -p e2e-tests --test standalone_googleapis first" >&2; exit 2; }
+PY=""
+for p in target/reference-tools/venv/bin/python target/ref/venv/bin/python; do
+  [ -x "$p" ] && "$p" -c "import grpc_tools.protoc" 2>/dev/null && PY="$PWD/$p" && break
+done
+[ -n "$PY" ] || { echo "no venv with grpcio-tools under target/ (run the e2e tests first)" >&2; exit 2; }
+cargo build -q --release -p protoc-gen-ameide-py
+BIN="$PWD/target/release/protoc-gen-ameide-py"
+python3 - "$ROOT" "$RUNS" "$PY" "$BIN" <<'PY'
+import os, resource, shutil, statistics, subprocess, sys, tempfile, time
+root, runs, py, binary = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+files = sorted(os.path.relpath(os.path.join(d, f), root)
+               for d, _, fs in os.walk(root, followlinks=True) for f in fs if f.endswith(".proto"))
+scratch = tempfile.mkdtemp(prefix="bench-generate-", dir=os.path.join(os.getcwd(), "target"))
+argfile = os.path.join(scratch, "files.args")
+open(argfile, "w").write("\n".join(files) + "\n")
+def timed(cmd, cwd):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"{cmd[0]} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+    rss_mb = int(p.stderr.strip().splitlines()[-1]) / 1024
+    return t1 - t0, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), rss_mb
+res = {"reference": [], "generate": [], "check": []}
+for i in range(runs):
+    out = os.path.join(scratch, f"ref-{i}"); os.makedirs(out)
+    res["reference"].append(timed([py, "-m", "grpc_tools.protoc", "-I.", f"--python_out={out}", f"--pyi_out={out}",
+                                   f"--grpc_python_out={out}", f"@{argfile}"], root))
+    out = os.path.join(scratch, f"gen-{i}")
+    res["generate"].append(timed([binary, "generate", "-I", root, "--out", out], scratch))
+    res["check"].append(timed([binary, "check", "-q", "-I", root, "--out", out], scratch))
+count = sum(len(fs) for _, _, fs in os.walk(os.path.join(scratch, "gen-0")))
+same = subprocess.run(["diff", "-rq", os.path.join(scratch, "ref-0"), os.path.join(scratch, "gen-0")],
+                      stdout=subprocess.DEVNULL).returncode == 0
+shutil.rmtree(scratch)
+med = {k: tuple(statistics.median(x[j] for x in v) for j in range(3)) for k, v in res.items()}
+print(f"googleapis: {len(files)} protos -> {count} files; outputs identical to the reference: {same}; {runs} runs, "
+      f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+print(f"{'':<34}{'wall s':>8}{'cpu s':>8}{'peak RSS MB':>13}")
+for k, label in [("reference", "reference (grpc_tools.protoc)"), ("generate", "protoc-gen-ameide-py generate"),
+                 ("check", "protoc-gen-ameide-py check (clean)")]:
+    w, c, m = med[k]
+    print(f"{label:<34}{w:>8.2f}{c:>8.2f}{m:>13.0f}")
+print(f"speed-up generate vs reference: {med['reference'][0] / med['generate'][0]:.1f}x wall, "
+      f"{med['reference'][1] / med['generate'][1]:.1f}x cpu; check: {med['reference'][0] / med['check'][0]:.1f}x wall")
+PY

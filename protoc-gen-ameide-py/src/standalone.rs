@@ -232,10 +232,12 @@ fn run_requests(
 ) -> Result<BTreeMap<String, String>, StandaloneError> {
     let out_name = out.display().to_string();
     let generate = |bytes: &Vec<u8>| -> Result<Vec<crate::GeneratedFile>, StandaloneError> {
+        let started = std::time::Instant::now();
         let request = Request::decode(bytes).map_err(|e| StandaloneError::Generate {
             out: out_name.clone(),
             message: e.to_string(),
         })?;
+        timing("generate: request decoded", started);
         crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
             out: out_name.clone(),
             message,

@@ -186,7 +186,9 @@ fn compile_pool(
     includes: &[PathBuf],
     files: &[String],
 ) -> Result<(DescriptorPool, Parsed), CompileError> {
+    let started = std::time::Instant::now();
     let preparsed = preparse(includes, files);
+    crate::standalone::timing("compile: parse (all cores)", started);
     match compile_with(includes, files, preparsed, false) {
         Ok(result) => Ok(result),
         Err(_) => compile_with(includes, files, HashMap::new(), true),

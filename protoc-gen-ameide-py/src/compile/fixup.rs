@@ -249,35 +249,33 @@ struct FieldInfo {
 }
 
 fn field_info(message: &MessageDescriptor, number: u32) -> Option<FieldInfo> {
-    let (proto, kind, list, group, syntax) = if let Some(f) = message.get_field(number) {
-        (
-            f.field_descriptor_proto().clone(),
-            f.kind(),
-            f.is_list(),
-            f.is_group(),
-            f.parent_file().syntax(),
-        )
-    } else {
-        let e = message.get_extension(number)?;
-        (
-            e.field_descriptor_proto().clone(),
-            e.kind(),
-            e.is_list(),
-            e.is_group(),
-            e.parent_file().syntax(),
-        )
-    };
     // protoc: an explicit `packed` wins; otherwise proto3 packs repeated scalars and proto2 does not.
-    let packed = proto
+    let packed =
+        |explicit: Option<bool>, syntax: Syntax| explicit.unwrap_or(syntax == Syntax::Proto3);
+    if let Some(f) = message.get_field(number) {
+        let explicit = f
+            .field_descriptor_proto()
+            .options
+            .as_ref()
+            .and_then(|o| o.packed);
+        return Some(FieldInfo {
+            list: f.is_list(),
+            group: f.is_group(),
+            packed: packed(explicit, f.parent_file().syntax()),
+            kind: f.kind(),
+        });
+    }
+    let e = message.get_extension(number)?;
+    let explicit = e
+        .field_descriptor_proto()
         .options
         .as_ref()
-        .and_then(|o| o.packed)
-        .unwrap_or(syntax == Syntax::Proto3);
+        .and_then(|o| o.packed);
     Some(FieldInfo {
-        list,
-        kind,
-        group,
-        packed,
+        list: e.is_list(),
+        group: e.is_group(),
+        packed: packed(explicit, e.parent_file().syntax()),
+        kind: e.kind(),
     })
 }
 

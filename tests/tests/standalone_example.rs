@@ -160,3 +160,31 @@ fn example_sdk_installs_and_round_trips_messages() {
         "round trip ok: ameide_sdk.ameide_core_proto.inference.v1.inference_pb2\n"
     );
 }
+
+#[test]
+fn example_check_is_clean_with_the_protoc_and_buf_compilers_too() {
+    let (Some(py), Some(npm)) = (python_tools(), npm_tools()) else {
+        return;
+    };
+    let ws = workspace(
+        "standalone-example-drivers",
+        Some(
+            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: examples/packages/ameide_sdk_python/src\n    opt:\n      - prefix=ameide_core_proto:ameide_sdk\n      - package_files=leaf\n    strategy: directory\n",
+        ),
+    );
+    ours(&ws);
+    for compiler in ["embedded", "protoc", "buf"] {
+        let out = command(Some(&py), Some(&npm), ws.parent().expect("scratch"))
+            .current_dir(&ws)
+            .args(["check", "--compiler", compiler])
+            .output()
+            .expect("run check");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "check --compiler {compiler}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

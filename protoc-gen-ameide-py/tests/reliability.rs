@@ -729,3 +729,39 @@ fn non_utf8_proto_text_compiles_in_comments_and_is_located_elsewhere() {
         "b.proto:2:43: not valid UTF-8 (only comments may hold other bytes)"
     );
 }
+
+/// Found by the `compile_proto` fuzz target: two extensions of one options message with the same number made
+/// prost-reflect (under protox) panic while interpreting an option; protoc reports the conflict.
+#[test]
+fn duplicate_extension_numbers_are_a_compile_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("dup.proto"),
+        "syntax = \"proto2\";\npackage dup.v1;\nimport \"google/protobuf/descriptor.proto\";\n\
+         message O { optional string a = 1; }\n\
+         extend google.protobuf.FieldOptions {\n  optional O o = 51002;\n  repeated int32 ints = 51002;\n}\n\
+         message M { optional string s = 1 [(o) = {a: \"x\"}, (ints) = 5]; }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("other.proto"),
+        "syntax = \"proto2\";\npackage other;\nimport \"google/protobuf/descriptor.proto\";\nimport \"dup.proto\";\n\
+         message X {\n  extend google.protobuf.FieldOptions { optional int32 again = 51002; }\n}\n",
+    )
+    .expect("write");
+    let includes = [dir.path().to_path_buf()];
+    for (file, expected) in [
+        ("dup.proto", "dup.proto:7:25: Extension number 51002 has already been used in \"google.protobuf.FieldOptions\" by extension \"dup.v1.o\"."),
+        // the conflict across files is found in the order protox opens them (the importer first)
+        ("other.proto", "Extension number 51002 has already been used in \"google.protobuf.FieldOptions\" by extension"),
+    ] {
+        let includes = includes.clone();
+        let error = on_small_stack(move || {
+            protoc_gen_ameide_py::compile::embedded_request(&includes, &[file.to_string()], "")
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        let error = error.expect_err(file);
+        assert!(error.contains(expected), "{file}: {error}");
+    }
+}

@@ -146,6 +146,8 @@ impl Compiled {
 struct Parsed {
     sources: HashMap<String, String>,
     source_infos: HashMap<String, Vec<u8>>,
+    /// Extensions of `google.protobuf.*` messages seen so far: (extendee, number) → full extension name.
+    extensions: HashMap<(String, i32), String>,
 }
 
 type Shared = Rc<RefCell<Parsed>>;
@@ -289,7 +291,41 @@ impl Resolver {
         }
         let source = negative_infinity(source);
         let file = File::from_source(name, &source)?;
+        self.check_extension_numbers(name, &file)?;
         Ok(self.keep(name, source, file))
+    }
+
+    /// Two extensions of the same `google.protobuf.*` options message with the same number: prost-reflect
+    /// (under protox) panics when it interprets an option of such a pair (found by the `compile_proto` fuzz
+    /// target), so the conflict is reported here first, as protoc reports it.
+    fn check_extension_numbers(&self, name: &str, file: &File) -> Result<(), protox::Error> {
+        let proto = file.file_descriptor_proto();
+        let mut found = Vec::new();
+        let scope = proto.package().to_string();
+        collect_extensions(&proto.extension, &scope, &[7], &mut found);
+        for (i, message) in proto.message_type.iter().enumerate() {
+            collect_nested_extensions(message, &scope, vec![4, i as i32], &mut found);
+        }
+        let mut shared = self.shared.borrow_mut();
+        for (extendee, number, full_name, path) in found {
+            let key = (extendee.clone(), number);
+            if let Some(previous) = shared.extensions.get(&key) {
+                if *previous != full_name {
+                    let place = proto
+                        .source_code_info
+                        .as_ref()
+                        .and_then(|info| info.location.iter().find(|l| l.path == path))
+                        .and_then(|l| Some((l.span.first()? + 1, l.span.get(1)? + 1)))
+                        .map_or_else(String::new, |(line, col)| format!("{line}:{col}:"));
+                    return Err(protox::Error::new(Plain(format!(
+                        "{name}:{place} Extension number {number} has already been used in \"{extendee}\" by extension \"{previous}\"."
+                    ))));
+                }
+            } else {
+                shared.extensions.insert(key, full_name);
+            }
+        }
+        Ok(())
     }
 
     /// Records the source (and, when it stays out of the pool, the source info) of a parsed file.
@@ -306,6 +342,54 @@ impl Resolver {
                 .insert(name.to_string(), prost::Message::encode_to_vec(&info));
         }
         File::from_file_descriptor_proto(proto)
+    }
+}
+
+/// `(extendee, number, full name, source path of the number)` of every extension of a `google.protobuf.*`
+/// message in `extensions` (declared in `scope`, at source path `path` + index).
+fn collect_extensions(
+    extensions: &[prost_types::FieldDescriptorProto],
+    scope: &str,
+    path: &[i32],
+    out: &mut Vec<(String, i32, String, Vec<i32>)>,
+) {
+    for (i, extension) in extensions.iter().enumerate() {
+        let extendee = extension.extendee().trim_start_matches('.');
+        if !extendee.starts_with("google.protobuf.") {
+            continue;
+        }
+        let full_name = match scope {
+            "" => extension.name().to_string(),
+            scope => format!("{scope}.{}", extension.name()),
+        };
+        let mut number_path = path.to_vec();
+        number_path.extend([i as i32, 3]);
+        out.push((
+            extendee.to_string(),
+            extension.number(),
+            full_name,
+            number_path,
+        ));
+    }
+}
+
+fn collect_nested_extensions(
+    message: &prost_types::DescriptorProto,
+    scope: &str,
+    path: Vec<i32>,
+    out: &mut Vec<(String, i32, String, Vec<i32>)>,
+) {
+    let scope = match scope {
+        "" => message.name().to_string(),
+        scope => format!("{scope}.{}", message.name()),
+    };
+    let mut extension_path = path.clone();
+    extension_path.push(6);
+    collect_extensions(&message.extension, &scope, &extension_path, out);
+    for (i, nested) in message.nested_type.iter().enumerate() {
+        let mut nested_path = path.clone();
+        nested_path.extend([3, i as i32]);
+        collect_nested_extensions(nested, &scope, nested_path, out);
     }
 }
 
@@ -446,7 +530,9 @@ impl std::error::Error for EditionsMarker {}
 
 impl FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        if let Some(Preparsed { source, file }) = self.preparsed.borrow_mut().remove(name) {
+        let preparsed = self.preparsed.borrow_mut().remove(name);
+        if let Some(Preparsed { source, file }) = preparsed {
+            self.check_extension_numbers(name, &file)?;
             return Ok(self.keep(name, source, file));
         }
         for include in &self.includes {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use similar::TextDiff;
 
-use crate::package_files;
+use crate::options::Options;
 use crate::standalone::JobOutput;
 
 /// One difference between disk and the regenerated outputs.
@@ -83,7 +83,7 @@ pub fn check_job(output: &JobOutput) -> std::io::Result<Vec<Finding>> {
         }
     }
     let package_files_on =
-        package_files::split_parameter(&output.job.parameter).is_ok_and(|(_, mode)| mode.is_some());
+        Options::parse(&output.job.parameter).is_ok_and(|options| options.package_files.is_some());
     let mut on_disk = Vec::new();
     if out.is_dir() {
         walk(out, out, &mut on_disk)?;

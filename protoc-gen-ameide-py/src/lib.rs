@@ -52,10 +52,9 @@ pub fn respond(request: &Request) -> CodeGeneratorResponse {
 /// Every file the plugin emits for a decoded request (stubs, then package files if asked for), or the
 /// one-line error the response carries.
 pub fn generate_all(request: &Request) -> Result<Vec<GeneratedFile>, String> {
-    let (parameter, package_files) = package_files::split_parameter(&request.parameter)?;
-    let options = Options::parse(&parameter).map_err(|e| e.to_string())?;
+    let options = Options::parse(&request.parameter).map_err(|e| e.to_string())?;
     let mut files = generate(request, &options).map_err(|e| e.to_string())?;
-    if let Some(mode) = package_files {
+    if let Some(mode) = options.package_files {
         let extra = package_files::package_files(&files, mode, &options.modules);
         files.extend(extra);
     }

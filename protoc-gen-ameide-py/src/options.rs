@@ -1,11 +1,18 @@
 //! The plugin parameter string (`--ameide-py_opt=...` / buf `opt:`), parsed once into a typed value at the edge.
 
 use crate::naming::{ModuleMap, PrefixMapping};
+use crate::package_files::PackageFiles;
 use crate::versions::{GrpcVersion, ProtocVersion, VersionError, DEFAULT_GRPC};
 use thiserror::Error;
 
 /// Every parameter key, for error messages and docs.
-pub const VALID_KEYS: &[&str] = &["prefix", "outputs", "protoc_version", "grpc_version"];
+pub const VALID_KEYS: &[&str] = &[
+    "prefix",
+    "outputs",
+    "protoc_version",
+    "grpc_version",
+    "package_files",
+];
 
 /// A bad parameter, named in the message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -14,6 +21,8 @@ pub enum ParameterError {
     NotKeyValue(String),
     #[error("invalid parameter `{0}`: unknown key `{1}` (valid keys: {keys})", keys = VALID_KEYS.join(", "))]
     UnknownKey(String, String),
+    #[error("invalid parameter `{0}`: expected package_files=all or package_files=leaf")]
+    BadPackageFiles(String),
     #[error("invalid parameter `{0}`: `{1}` may be given only once")]
     Repeated(String, String),
     #[error(
@@ -57,6 +66,8 @@ pub struct Options {
     pub protoc_version: Option<ProtocVersion>,
     /// `grpc_version=`: the grpcio-tools release whose `_pb2_grpc.py` to imitate (default 1.85.1).
     pub grpc_version: GrpcVersion,
+    /// `package_files=all|leaf`: also emit `__init__.py` / `py.typed` ([`crate::package_files`]).
+    pub package_files: Option<PackageFiles>,
 }
 
 impl Default for Options {
@@ -66,6 +77,7 @@ impl Default for Options {
             outputs: Outputs::default(),
             protoc_version: None,
             grpc_version: DEFAULT_GRPC,
+            package_files: None,
         }
     }
 }
@@ -114,6 +126,13 @@ impl Options {
                     options.grpc_version = value
                         .parse()
                         .map_err(|e| ParameterError::BadVersion(item.into(), e))?;
+                }
+                "package_files" => {
+                    options.package_files = Some(match value {
+                        "all" | "true" => PackageFiles::All,
+                        "leaf" => PackageFiles::Leaf,
+                        _ => return Err(ParameterError::BadPackageFiles(item.into())),
+                    });
                 }
                 _ => return Err(ParameterError::UnknownKey(item.into(), key.into())),
             }
@@ -253,13 +272,26 @@ mod tests {
     }
 
     #[test]
+    fn package_files_modes() {
+        let leaf = Options::parse("prefix=a:b,package_files=leaf,outputs=py").expect("valid");
+        assert_eq!(leaf.package_files, Some(PackageFiles::Leaf));
+        assert_eq!(
+            Options::parse("package_files=all")
+                .expect("valid")
+                .package_files,
+            Some(PackageFiles::All)
+        );
+        assert_eq!(Options::parse("").expect("valid").package_files, None);
+    }
+
+    #[test]
     fn errors_name_the_parameter_and_list_valid_keys() {
         let err = Options::parse("root=x")
             .expect_err("unknown key")
             .to_string();
         assert!(
             err.contains("`root=x`")
-                && err.contains("valid keys: prefix, outputs, protoc_version, grpc_version"),
+                && err.contains("valid keys: prefix, outputs, protoc_version, grpc_version, package_files"),
             "{err}"
         );
         let err = Options::parse("prefix=ameide_core_proto")

@@ -26,35 +26,6 @@ pub enum PackageFiles {
     Leaf,
 }
 
-/// Splits `package_files=...` off a parameter string: the rest (for `Options::parse`) and the mode.
-pub fn split_parameter(parameter: &str) -> Result<(String, Option<PackageFiles>), String> {
-    let mut rest = Vec::new();
-    let mut mode = None;
-    for item in parameter.split(',') {
-        let trimmed = item.trim();
-        match trimmed.split_once('=') {
-            Some((KEY, value)) => {
-                if mode.is_some() {
-                    return Err(format!(
-                        "invalid parameter `{trimmed}`: `{KEY}` may be given only once"
-                    ));
-                }
-                mode = Some(match value {
-                    "all" | "true" => PackageFiles::All,
-                    "leaf" => PackageFiles::Leaf,
-                    _ => {
-                        return Err(format!(
-                            "invalid parameter `{trimmed}`: expected {KEY}=all or {KEY}=leaf"
-                        ))
-                    }
-                });
-            }
-            _ => rest.push(item),
-        }
-    }
-    Ok((rest.join(","), mode))
-}
-
 fn parent(path: &str) -> Option<&str> {
     path.rsplit_once('/').map(|(dir, _)| dir)
 }
@@ -112,15 +83,6 @@ mod tests {
             name: name.into(),
             content: "x".into(),
         }
-    }
-
-    #[test]
-    fn split_keeps_other_items() {
-        let (rest, mode) = split_parameter("prefix=a:b,package_files=leaf,outputs=py").expect("ok");
-        assert_eq!(rest, "prefix=a:b,outputs=py");
-        assert_eq!(mode, Some(PackageFiles::Leaf));
-        assert!(split_parameter("package_files=x").is_err());
-        assert_eq!(split_parameter("").expect("ok"), (String::new(), None));
     }
 
     #[test]

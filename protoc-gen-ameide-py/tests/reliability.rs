@@ -765,3 +765,32 @@ fn duplicate_extension_numbers_are_a_compile_error_not_a_panic() {
         assert!(error.contains(expected), "{file}: {error}");
     }
 }
+
+/// The same conflict on a user message used inside an option value: prost-reflect's text-format parser panics;
+/// the panic is caught and reported as an error naming the other compilers.
+#[test]
+fn a_panic_inside_protox_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("d.proto"),
+        "syntax = \"proto2\";\npackage d;\nimport \"google/protobuf/descriptor.proto\";\n\
+         message O { optional string a = 1; extensions 100 to 200; }\n\
+         message P { optional string z = 1; }\n\
+         extend O { optional P e1 = 100; repeated int32 e2 = 100; }\n\
+         extend google.protobuf.FieldOptions { optional O o = 51002; }\n\
+         message M { optional string s = 1 [(o) = {a: \"x\" [d.e1]: {z: \"q\"} [d.e2]: 5}]; }\n",
+    )
+    .expect("write");
+    let includes = vec![dir.path().to_path_buf()];
+    let error = on_small_stack(move || {
+        protoc_gen_ameide_py::compile::embedded_request(&includes, &["d.proto".to_string()], "")
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .expect_err("conflicting extensions");
+    assert!(
+        error.starts_with("embedded compiler: protox failed on d.proto (")
+            && error.ends_with("check them with `--compiler protoc` or `--compiler buf`"),
+        "{error}"
+    );
+}

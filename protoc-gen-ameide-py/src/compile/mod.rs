@@ -188,6 +188,35 @@ fn compile_pool(
     includes: &[PathBuf],
     files: &[String],
 ) -> Result<(DescriptorPool, Parsed), CompileError> {
+    // protox and prost-reflect panic on a few inputs they should reject (conflicting extension numbers used
+    // in option values, found by the compile_proto fuzz target): such a panic becomes an error naming the
+    // other compilers, and its message is not printed as a crash.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        compile_pool_inner(includes, files)
+    }));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(CompileError::Tool {
+            tool: "embedded compiler".into(),
+            message: format!(
+                "protox failed on {} ({detail}); protoc would report an error in these files (conflicting extension numbers, say): check them with `--compiler protoc` or `--compiler buf`",
+                files.join(", ")
+            ),
+        })
+    })
+}
+
+fn compile_pool_inner(
+    includes: &[PathBuf],
+    files: &[String],
+) -> Result<(DescriptorPool, Parsed), CompileError> {
     let started = std::time::Instant::now();
     let preparsed = preparse(includes, files);
     crate::standalone::timing("compile: parse (all cores)", started);

@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod compare;
 pub mod corpus;
+pub mod distribution;
 pub mod oracle;
 pub mod parity;
 pub mod plugin;

@@ -63,7 +63,7 @@ fn in_ci() -> bool {
 }
 
 /// Unavailable reference tool: a failure under CI, a skip (returning `None`) elsewhere.
-fn unavailable<T>(what: &str, why: &str) -> Option<T> {
+pub fn unavailable<T>(what: &str, why: &str) -> Option<T> {
     if in_ci() {
         panic!("reference tool {what} could not be provisioned under CI=true: {why}");
     }
@@ -73,7 +73,7 @@ fn unavailable<T>(what: &str, why: &str) -> Option<T> {
 
 /// Runs `install` once per marker (file-locked across processes); the marker records the pinned spec so that a
 /// change of pins re-provisions.
-fn provision_once(
+pub fn provision_once(
     marker: &Path,
     spec: &str,
     install: impl FnOnce() -> Result<(), String>,
@@ -92,7 +92,7 @@ fn provision_once(
     fs::write(marker, spec).map_err(|e| format!("write {}: {e}", marker.display()))
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub fn run(cmd: &mut Command) -> Result<(), String> {
     let out = cmd.output().map_err(|e| format!("spawn {cmd:?}: {e}"))?;
     if out.status.success() {
         Ok(())

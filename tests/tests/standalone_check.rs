@@ -10,7 +10,7 @@ use std::process::Output;
 use e2e_tests::provision::{repo_root, scratch_dir};
 use e2e_tests::standalone::{command, copy_dir, expect_ok, snapshot};
 
-const GEN: &str = "gen/ameide_sdk/ameide_core_proto";
+const GEN: &str = "gen/ameide_sdk/proto/ameide_core_proto";
 
 fn workspace(name: &str) -> std::path::PathBuf {
     let ws = scratch_dir(name).join("ws");
@@ -26,7 +26,7 @@ fn workspace(name: &str) -> std::path::PathBuf {
     .expect("write buf.yaml");
     fs::write(
         ws.join("buf.gen.yaml"),
-        "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: gen\n    opt: [prefix=ameide_core_proto:ameide_sdk, package_files=all]\n    strategy: all\n",
+        "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: gen\n    opt: [prefix=ameide_core_proto:ameide_sdk.proto, package_files=all]\n    strategy: all\n",
     )
     .expect("write buf.gen.yaml");
     ws
@@ -62,7 +62,7 @@ fn check_names_stale_missing_hand_edited_and_stray_files_and_writes_nothing() {
     let (full, quiet) = check(&ws);
     assert_eq!(full.status.code(), Some(0), "{}", stdout(&full));
     assert!(
-        stdout(&full).starts_with("check passed: 18 generated files"),
+        stdout(&full).starts_with("check passed: 19 generated files"),
         "{}",
         stdout(&full)
     );

@@ -111,7 +111,7 @@ fn example_strategy_directory_with_leaf_package_files_equals_buf_generate() {
     compare_with_buf(
         "standalone-example-directory",
         Some(
-            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: examples/packages/ameide_sdk_python/src\n    opt:\n      - prefix=ameide_core_proto:ameide_sdk\n      - package_files=leaf\n    strategy: directory\n",
+            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: examples/packages/ameide_sdk_python/src\n    opt:\n      - prefix=ameide_core_proto:ameide_sdk.proto\n      - package_files=leaf\n    strategy: directory\n",
         ),
     );
 }
@@ -157,7 +157,7 @@ fn example_sdk_installs_and_round_trips_messages() {
     expect_ok("roundtrip.py", &out);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "round trip ok: ameide_sdk.ameide_core_proto.inference.v1.inference_pb2\n"
+        "round trip ok: ameide_sdk.proto.ameide_core_proto.inference.v1.inference_pb2\n"
     );
 }
 
@@ -169,7 +169,7 @@ fn example_check_is_clean_with_the_protoc_and_buf_compilers_too() {
     let ws = workspace(
         "standalone-example-drivers",
         Some(
-            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: examples/packages/ameide_sdk_python/src\n    opt:\n      - prefix=ameide_core_proto:ameide_sdk\n      - package_files=leaf\n    strategy: directory\n",
+            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: examples/packages/ameide_sdk_python/src\n    opt:\n      - prefix=ameide_core_proto:ameide_sdk.proto\n      - package_files=leaf\n    strategy: directory\n",
         ),
     );
     ours(&ws);

@@ -2,9 +2,9 @@
 
 from google.protobuf import descriptor_pb2
 
-from ameide_sdk.ameide_core_proto.common.v1 import common_pb2
-from ameide_sdk.ameide_core_proto.inference.v1 import inference_pb2, inference_pb2_grpc
-from ameide_sdk.ameide_core_proto.validate.v1 import validate_pb2
+from ameide_sdk.proto.ameide_core_proto.common.v1 import common_pb2
+from ameide_sdk.proto.ameide_core_proto.inference.v1 import inference_pb2, inference_pb2_grpc
+from ameide_sdk.proto.ameide_core_proto.validate.v1 import validate_pb2
 
 request = inference_pb2.PredictRequest(
     context=common_pb2.RequestContext(tenant_id="acme", labels={"env": "dev"}),

@@ -1,6 +1,6 @@
 """Example service: answers Predict with the prefixed SDK modules."""
 
-from ameide_sdk.ameide_core_proto.inference.v1 import inference_pb2, inference_pb2_grpc
+from ameide_sdk.proto.ameide_core_proto.inference.v1 import inference_pb2, inference_pb2_grpc
 
 
 class InferenceServicer(inference_pb2_grpc.InferenceServiceServicer):

@@ -1,6 +1,6 @@
 import datetime
 
-from ameide_sdk.ameide_core_proto.validate.v1 import validate_pb2 as _validate_pb2
+from ameide_sdk.proto.ameide_core_proto.validate.v1 import validate_pb2 as _validate_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers

@@ -1,7 +1,7 @@
 import datetime
 
-from ameide_sdk.ameide_core_proto.common.v1 import common_pb2 as _common_pb2
-from ameide_sdk.ameide_core_proto.validate.v1 import validate_pb2 as _validate_pb2
+from ameide_sdk.proto.ameide_core_proto.common.v1 import common_pb2 as _common_pb2
+from ameide_sdk.proto.ameide_core_proto.validate.v1 import validate_pb2 as _validate_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
 from google.protobuf.internal import containers as _containers

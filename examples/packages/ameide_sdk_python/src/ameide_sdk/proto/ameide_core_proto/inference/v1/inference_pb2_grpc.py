@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from ameide_sdk.ameide_core_proto.inference.v1 import inference_pb2 as ameide__core__proto_dot_inference_dot_v1_dot_inference__pb2
+from ameide_sdk.proto.ameide_core_proto.inference.v1 import inference_pb2 as ameide__core__proto_dot_inference_dot_v1_dot_inference__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'

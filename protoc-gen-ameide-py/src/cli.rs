@@ -10,12 +10,58 @@ use crate::check;
 use crate::compile::Driver;
 use crate::standalone::{self, Plan};
 
+/// The `--version` text: the crate version and the reference versions reproduced by default.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (reproduces protoc 35.1 and grpcio-tools 1.85.1 by default; older releases with the protoc_version= / grpc_version= parameters)"
+);
+
+const MAIN_HELP: &str = "\
+Modes:
+  protoc-gen-ameide-py              the protoc/buf plugin: CodeGeneratorRequest on stdin, response on stdout
+  protoc-gen-ameide-py generate     standalone: write the stubs (no protoc or buf needed)
+  protoc-gen-ameide-py check        standalone: exit 1 with a diff when committed stubs are stale
+
+Examples:
+  protoc --ameide-py_out=gen --ameide-py_opt=prefix=acme:acme_sdk -I proto proto/acme/v1/*.proto
+  buf generate                      # buf.gen.yaml: `- local: protoc-gen-ameide-py`
+  protoc-gen-ameide-py generate     # from ./buf.gen.yaml + ./buf.yaml
+  protoc-gen-ameide-py check        # in CI or pre-commit
+
+Exit codes:
+  0  success (check: every generated file is up to date)
+  1  check: a generated file is stale, missing or stray (the diff is printed)
+  2  error: bad arguments, a .proto or configuration error, an I/O error
+  The plugin mode exits 1 when the request cannot be read or answered (errors in the request are reported
+  to protoc/buf in the response).
+
+Diffs are colored when stdout is a terminal and NO_COLOR is unset.";
+
+const GENERATE_HELP: &str = "\
+Examples:
+  protoc-gen-ameide-py generate
+      uses ./buf.gen.yaml and the v2 ./buf.yaml beside it (no buf needed)
+  protoc-gen-ameide-py generate --template ci/buf.gen.yaml --compiler buf
+  protoc-gen-ameide-py generate -I proto --out gen --opt prefix=acme:acme_sdk --opt package_files=all
+  protoc-gen-ameide-py generate -I proto --out gen acme/v1/a.proto acme/v1/b.proto
+
+Exit codes: 0 written, 2 error (nothing is written when any file fails to compile).";
+
+const CHECK_HELP: &str = "\
+Examples:
+  protoc-gen-ameide-py check
+  protoc-gen-ameide-py check --quiet          # `stale: path` lines only
+  protoc-gen-ameide-py check --compiler protoc -I proto --out gen --opt prefix=acme:acme_sdk
+
+Exit codes: 0 up to date, 1 stale/missing/stray files (diff on stdout), 2 error.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "protoc-gen-ameide-py",
-    version,
+    version = VERSION,
     about = "Python protobuf/gRPC stubs byte-identical to protoc 35.1 + grpcio-tools 1.85.1, with import prefixing. \
-             Without arguments: the protoc/buf plugin (request on stdin)."
+             Without arguments: the protoc/buf plugin (request on stdin).",
+    after_help = MAIN_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,9 +71,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Generate stubs: from ./buf.gen.yaml + ./buf.yaml (no -I), or from -I/--out/--opt and files.
+    #[command(after_help = GENERATE_HELP)]
     Generate(Inputs),
     /// Regenerate in memory and compare with the tree on disk: exit 0 when clean, 1 when a generated file is
     /// stale (or hand-edited), missing or stray. Never writes.
+    #[command(after_help = CHECK_HELP)]
     Check {
         #[command(flatten)]
         inputs: Inputs,
@@ -109,6 +157,59 @@ impl Inputs {
     }
 }
 
+/// `message` with the source line and a caret after each `<file>.proto:<line>:<col>: ...` line whose file is
+/// found under one of `includes`.
+fn with_source(message: &str, includes: &[PathBuf]) -> String {
+    let mut out = String::new();
+    for line in message.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if let Some(snippet) = proto_snippet(line, includes) {
+            out.push_str(&snippet);
+        }
+    }
+    out
+}
+
+fn proto_snippet(line: &str, includes: &[PathBuf]) -> Option<String> {
+    let (location, _) = line.split_once(": ")?;
+    let mut parts = location.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line_no: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    if !file.ends_with(".proto") {
+        return None;
+    }
+    let text = includes
+        .iter()
+        .find_map(|dir| std::fs::read_to_string(dir.join(file)).ok())?;
+    let snippet = source_snippet(&text, line_no, col);
+    (!snippet.is_empty()).then_some(snippet)
+}
+
+/// The source line `line` (1-based) of `text` with a caret under column `col` (1-based, in characters),
+/// rustc-style:
+/// ```text
+///   4 |   int32 x = 1
+///     |              ^
+/// ```
+/// Empty when the line does not exist.
+pub fn source_snippet(text: &str, line: usize, col: usize) -> String {
+    let Some(src) = text.lines().nth(line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let src = src.strip_suffix('\r').unwrap_or(src);
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    // tabs before the column stay tabs, so the caret lines up in any terminal
+    let pad: String = src
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!(" {number} | {src}\n {gutter} | {pad}^\n")
+}
+
 fn fail(message: &str) -> ExitCode {
     for line in message.lines() {
         eprintln!("{line}");
@@ -120,11 +221,13 @@ fn fail(message: &str) -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Generate(inputs) => {
-            let outputs = match inputs.plan().and_then(|plan| {
-                standalone::generate_outputs(&plan, inputs.driver()).map_err(|e| e.to_string())
-            }) {
-                Ok(o) => o,
+            let plan = match inputs.plan() {
+                Ok(plan) => plan,
                 Err(e) => return fail(&e),
+            };
+            let outputs = match standalone::generate_outputs(&plan, inputs.driver()) {
+                Ok(o) => o,
+                Err(e) => return fail(&with_source(&e.to_string(), &plan.includes)),
             };
             for output in &outputs {
                 match standalone::write_outputs(output) {
@@ -139,11 +242,13 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { inputs, quiet } => {
-            let outputs = match inputs.plan().and_then(|plan| {
-                standalone::generate_outputs(&plan, inputs.driver()).map_err(|e| e.to_string())
-            }) {
-                Ok(o) => o,
+            let plan = match inputs.plan() {
+                Ok(plan) => plan,
                 Err(e) => return fail(&e),
+            };
+            let outputs = match standalone::generate_outputs(&plan, inputs.driver()) {
+                Ok(o) => o,
+                Err(e) => return fail(&with_source(&e.to_string(), &plan.includes)),
             };
             let mut findings = Vec::new();
             for output in &outputs {
@@ -152,7 +257,12 @@ pub fn run(cli: Cli) -> ExitCode {
                     Err(e) => return fail(&format!("{}: {e}", output.job.out.display())),
                 }
             }
-            print!("{}", check::report(&findings, quiet));
+            let report = check::report(&findings, quiet);
+            if crate::color::stdout_wants_color() {
+                print!("{}", crate::color::diff(&report));
+            } else {
+                print!("{report}");
+            }
             if findings.is_empty() {
                 if !quiet {
                     let total: usize = outputs.iter().map(|o| o.files.len()).sum();

@@ -9,6 +9,7 @@
 pub mod bufconfig;
 pub mod check;
 pub mod cli;
+pub mod color;
 pub mod compile;
 pub mod descriptor;
 pub mod floatfmt;

@@ -70,13 +70,40 @@ fn proto_errors_are_protoc_style_for_every_file() {
     for (file, expected) in cases {
         let out = generate(&dir, &["-I", ".", "--out", "out", file]);
         assert_eq!(out.status.code(), Some(2), "{file}: {}", stderr(&out));
-        assert_eq!(stderr(&out).trim_end(), expected, "{file}");
+        let err = stderr(&out);
+        let mut lines = err.lines();
+        assert_eq!(lines.next(), Some(expected), "{file}");
+        // then the source line and a caret under the column
+        let (line_no, col) = {
+            let mut loc = expected.split(':').skip(1);
+            let l: usize = loc.next().expect("line").parse().expect("line number");
+            let c: usize = loc.next().expect("col").parse().expect("column");
+            (l, c)
+        };
+        let text = fs::read_to_string(dir.join(file)).expect("read proto");
+        let source = text.lines().nth(line_no - 1).expect("source line");
+        assert_eq!(
+            lines.next(),
+            Some(format!(" {line_no} | {source}").as_str()),
+            "{file}"
+        );
+        assert_eq!(
+            lines.next(),
+            Some(format!("   | {}^", " ".repeat(col - 1)).as_str()),
+            "{file}"
+        );
+        assert_eq!(lines.next(), None, "{file}: {err}");
         assert!(!dir.join("out").exists(), "{file}: nothing may be written");
     }
     // every failing file is reported, one line each, in file order; the good file does not hide them
     let out = generate(&dir, &["-I", ".", "--out", "out"]);
     assert_eq!(out.status.code(), Some(2));
-    let lines: Vec<String> = stderr(&out).lines().map(str::to_string).collect();
+    // (each followed by its source line and caret, which start with a space)
+    let lines: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(str::to_string)
+        .collect();
     assert_eq!(
         lines,
         [

@@ -25,7 +25,38 @@ pub struct SwitchOptions {
     pub from: Option<PathBuf>,
     pub mode: Mode,
     pub services: Vec<String>,
+    /// Color the diffs (stdout is a terminal and `NO_COLOR` is unset; see [`crate::color`]).
+    pub color: bool,
 }
+
+/// Examples and exit codes after the top-level `--help`.
+pub const MAIN_HELP: &str = "\
+Examples:
+  uvlock-tool switch --to editable --package ameide-sdk --path packages/sdk services/*
+  uvlock-tool switch --to registry --package ameide-sdk --path packages/sdk --from ref/uv.lock services/api
+  uvlock-tool switch --check --to editable --package ameide-sdk --path packages/sdk services/*
+
+Exit codes:
+  0  written, unchanged, or (--check) up to date
+  1  --check: a pyproject.toml or uv.lock differs from what would be written (the diff is printed)
+  2  refused: the change needs uv's resolver (run `uv lock`); nothing is written
+  3  input error: bad arguments, unreadable file, invalid TOML (shown with the line and a caret)
+
+Diffs are colored when stdout is a terminal and NO_COLOR is unset.";
+
+/// Examples after `switch --help`.
+pub const SWITCH_HELP: &str = "\
+Examples:
+  uvlock-tool switch --to editable --package ameide-sdk --path packages/sdk services/api
+      the service uses ../../packages/sdk as an editable path source (pyproject.toml + uv.lock)
+  uvlock-tool switch --to directory --package ameide-sdk --path packages/sdk 'services/*'
+  uvlock-tool switch --to registry --package ameide-sdk --path packages/sdk --from ref/uv.lock services/api
+      back to the index version pinned in the reference lock
+  uvlock-tool switch --check --to editable --package ameide-sdk --path packages/sdk services/*
+      CI / pre-commit: exit 1 with a diff when a service is not in that form
+  uvlock-tool switch --diff --to editable --package ameide-sdk --path packages/sdk services/api
+
+Exit codes: 0 ok, 1 --check found a difference, 2 needs the resolver, 3 input error.";
 
 /// The `--version` text.
 pub fn version_text() -> String {
@@ -202,6 +233,11 @@ fn one(
         Mode::Check | Mode::Diff => {
             let text = diff::unified(&py_label, &pyproject, &p.pyproject)
                 + &diff::unified(&lock_label, &lock, &p.lock);
+            let text = if opts.color {
+                crate::color::diff(&text)
+            } else {
+                text
+            };
             let _ = out.write_all(text.as_bytes());
             if opts.mode == Mode::Diff {
                 return Ok(0);

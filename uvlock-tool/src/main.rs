@@ -12,7 +12,12 @@ use uvlock_tool::plan::Target;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "uvlock-tool", version = Box::leak(cli::version_text().into_boxed_str()) as &str, about = "Offline, byte-exact switch of uv services between a registry dependency and a local path source")]
+#[command(
+    name = "uvlock-tool",
+    version = Box::leak(cli::version_text().into_boxed_str()) as &str,
+    about = "Offline, byte-exact switch of uv services between a registry dependency and a local path source",
+    after_help = cli::MAIN_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +33,7 @@ enum To {
 #[derive(Subcommand)]
 enum Command {
     /// Switch the dependency's form in pyproject.toml and uv.lock of each service directory.
+    #[command(after_help = cli::SWITCH_HELP)]
     Switch {
         /// Target form.
         #[arg(long, value_enum)]
@@ -88,6 +94,7 @@ fn main() -> ExitCode {
             Mode::Write
         },
         services,
+        color: uvlock_tool::color::stdout_wants_color(),
     };
     let cwd = match std::env::current_dir() {
         Ok(d) => d,

@@ -79,7 +79,18 @@ pub fn wheels(tools: &DistTools) -> Wheels {
         .get_or_init(|| {
             // the same lock as `plugin_binary`: one cargo build in the release directory at a time
             let _guard = lock(&cache_dir("plugin-build.lock"));
-            let dir = cache_dir("wheels");
+            // one directory per test process (another run in this checkout may be installing from its own);
+            // those of processes that have ended are removed
+            let root = cache_dir("wheels");
+            if let Ok(entries) = fs::read_dir(&root) {
+                for entry in entries.flatten() {
+                    let pid = entry.file_name().to_string_lossy().into_owned();
+                    if !Path::new("/proc").join(&pid).exists() {
+                        let _ = fs::remove_dir_all(entry.path());
+                    }
+                }
+            }
+            let dir = root.join(std::process::id().to_string());
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(&dir).expect("create wheel dir");
             let mut built = Vec::new();

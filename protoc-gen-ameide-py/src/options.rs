@@ -291,7 +291,9 @@ mod tests {
             .to_string();
         assert!(
             err.contains("`root=x`")
-                && err.contains("valid keys: prefix, outputs, protoc_version, grpc_version, package_files"),
+                && err.contains(
+                    "valid keys: prefix, outputs, protoc_version, grpc_version, package_files"
+                ),
             "{err}"
         );
         let err = Options::parse("prefix=ameide_core_proto")

@@ -144,12 +144,8 @@ impl Embedder<'_> {
         options_field: u32,
         options_type: &str,
     ) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(payload, |field, _, options| {
-            if field == options_field {
-                self.options(options_type, options)
-            } else {
-                Ok(Edit::Keep)
-            }
+        wire::rewrite_field(payload, options_field, |options| {
+            self.options(options_type, options)
         })
     }
 

@@ -314,6 +314,22 @@ pub fn rewrite(
     Ok(out)
 }
 
+/// Rewrites only the length-delimited records of `field` (e.g. the options of a descriptor message) through
+/// `edit`, copying every other record verbatim.
+pub fn rewrite_field(
+    buf: &[u8],
+    field: u32,
+    mut edit: impl FnMut(&[u8]) -> Result<Edit, WireError>,
+) -> Result<Vec<u8>, WireError> {
+    rewrite(buf, |number, _, payload| {
+        if number == field {
+            edit(payload)
+        } else {
+            Ok(Edit::Keep)
+        }
+    })
+}
+
 /// Decodes a packed repeated varint payload (e.g. `SourceCodeInfo.Location.path`).
 pub fn packed_varints(buf: &[u8]) -> Result<Vec<u64>, WireError> {
     let mut out = Vec::new();

@@ -20,33 +20,7 @@ use std::process::Command;
 use crate::cache::{cached_dir, KeyHasher};
 use crate::compare::{read_tree, Tree};
 use crate::corpus::Corpus;
-use crate::provision::{python_tools, tools_dir, PythonTools};
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn unavailable<T>(what: &str, why: &str) -> Option<T> {
-    if in_ci() {
-        panic!("reference tool {what} could not be provisioned under CI=true: {why}");
-    }
-    eprintln!("SKIP: reference tool {what} unavailable: {why}");
-    None
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let out = cmd.output().map_err(|e| format!("spawn {cmd:?}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{cmd:?} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
+use crate::provision::{python_tools, run, tools_dir, unavailable, PythonTools};
 
 /// Runs `install` into `dir` once (file-locked; `dir.provisioned` records `spec`). `dir` is emptied first.
 fn provision_dir(

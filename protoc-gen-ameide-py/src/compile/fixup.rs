@@ -75,12 +75,8 @@ impl Fixer<'_> {
         options_field: u32,
         type_name: &str,
     ) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, _, payload| {
-            if field == options_field {
-                self.options(type_name, payload)
-            } else {
-                Ok(Edit::Keep)
-            }
+        wire::rewrite_field(raw, options_field, |options| {
+            self.options(type_name, options)
         })
     }
 

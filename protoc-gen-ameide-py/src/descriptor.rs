@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use crate::floatfmt;
 use crate::retention::{types, OptionSchema};
-use crate::wire::{self, Edit, Value, WireError};
+use crate::wire::{self, Edit, WireError};
 
 // FileDescriptorProto
 const FILE_MESSAGE_TYPE: u32 = 4;
@@ -77,17 +77,8 @@ fn explicit_json_name_paths(raw_file: &[u8]) -> Result<HashSet<Vec<u64>>, WireEr
         path.clear();
         for record in wire::records(location) {
             let record = record?;
-            match (record.field, record.value) {
-                (1, Value::Bytes(packed)) => {
-                    let mut pos = 0;
-                    while pos < packed.len() {
-                        let (value, next) = wire::read_varint(packed, pos)?;
-                        path.push(value);
-                        pos = next;
-                    }
-                }
-                (1, Value::Varint(v)) => path.push(v),
-                _ => {}
+            if record.field == 1 {
+                wire::extend_varints(record.value, &mut path)?;
             }
         }
         if path.last() == Some(&u64::from(FIELD_JSON_NAME)) {

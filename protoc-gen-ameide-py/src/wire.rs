@@ -330,16 +330,22 @@ pub fn rewrite_field(
     })
 }
 
-/// Decodes a packed repeated varint payload (e.g. `SourceCodeInfo.Location.path`).
-pub fn packed_varints(buf: &[u8]) -> Result<Vec<u64>, WireError> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < buf.len() {
-        let (v, next) = read_varint(buf, pos)?;
-        out.push(v);
-        pos = next;
+/// Appends the values of one record of a repeated varint field (e.g. `SourceCodeInfo.Location.path`), which
+/// writers may encode packed (one length-delimited record) or unpacked (one varint record per value).
+pub fn extend_varints(value: Value<'_>, out: &mut Vec<u64>) -> Result<(), WireError> {
+    match value {
+        Value::Varint(v) => out.push(v),
+        Value::Bytes(packed) => {
+            let mut pos = 0;
+            while pos < packed.len() {
+                let (v, next) = read_varint(packed, pos)?;
+                out.push(v);
+                pos = next;
+            }
+        }
+        _ => {}
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -197,11 +197,9 @@ fn method_spans(raw: &[u8]) -> Result<HashMap<(u64, u64), Vec<u64>>, WireError> 
         let mut span = Vec::new();
         for record in wire::records(location) {
             let record = record?;
-            match (record.field, record.value) {
-                (1, Value::Bytes(p)) => path.extend(wire::packed_varints(p)?),
-                (1, Value::Varint(v)) => path.push(v),
-                (2, Value::Bytes(p)) => span.extend(wire::packed_varints(p)?),
-                (2, Value::Varint(v)) => span.push(v),
+            match record.field {
+                1 => wire::extend_varints(record.value, &mut path)?,
+                2 => wire::extend_varints(record.value, &mut span)?,
                 _ => {}
             }
         }

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check;
 use crate::compile::Driver;
-use crate::standalone::{self, Plan};
+use crate::standalone::{self, JobOutput, Plan};
 
 /// The `--version` text: the crate version and the reference versions reproduced by default.
 pub const VERSION: &str = concat!(
@@ -148,6 +148,14 @@ impl Inputs {
             .map_err(|e| e.to_string())
     }
 
+    /// Everything the inputs generate, in memory (shared by `generate` and `check`); errors in .proto files
+    /// come with their source line.
+    fn regenerate(&self) -> Result<Vec<JobOutput>, String> {
+        let plan = self.plan()?;
+        standalone::generate_outputs(&plan, self.driver())
+            .map_err(|e| with_source(&e.to_string(), &plan.includes))
+    }
+
     fn driver(&self) -> Driver {
         match self.compiler {
             CompilerArg::Embedded => Driver::Embedded,
@@ -221,13 +229,9 @@ fn fail(message: &str) -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Generate(inputs) => {
-            let plan = match inputs.plan() {
-                Ok(plan) => plan,
-                Err(e) => return fail(&e),
-            };
-            let outputs = match standalone::generate_outputs(&plan, inputs.driver()) {
-                Ok(o) => o,
-                Err(e) => return fail(&with_source(&e.to_string(), &plan.includes)),
+            let outputs = match inputs.regenerate() {
+                Ok(outputs) => outputs,
+                Err(message) => return fail(&message),
             };
             for output in &outputs {
                 match standalone::write_outputs(output) {
@@ -242,13 +246,9 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { inputs, quiet } => {
-            let plan = match inputs.plan() {
-                Ok(plan) => plan,
-                Err(e) => return fail(&e),
-            };
-            let outputs = match standalone::generate_outputs(&plan, inputs.driver()) {
-                Ok(o) => o,
-                Err(e) => return fail(&with_source(&e.to_string(), &plan.includes)),
+            let outputs = match inputs.regenerate() {
+                Ok(outputs) => outputs,
+                Err(message) => return fail(&message),
             };
             let mut findings = Vec::new();
             for output in &outputs {

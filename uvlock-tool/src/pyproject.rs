@@ -84,36 +84,46 @@ pub fn all_requirements(label: &str, doc: &DocumentMut) -> Result<Vec<Occurrence
                 });
             }
         }
-        if let Some(opt) = project.get("optional-dependencies") {
-            let t = opt
-                .as_table_like()
-                .ok_or_else(|| schema(label, "`project.optional-dependencies` must be a table"))?;
-            for (extra, item) in t.iter() {
-                let key = format!("project.optional-dependencies.{extra}");
-                for r in string_list(label, &key, item)? {
-                    out.push(Occurrence {
-                        location: Location::Extra(normalize_name(extra)),
-                        requirement: parse_req(label, &key, r)?,
-                    });
-                }
-            }
+        if let Some(extras) = project.get("optional-dependencies") {
+            let extra = |name: &str| Location::Extra(normalize_name(name));
+            named_lists(
+                label,
+                "project.optional-dependencies",
+                extras,
+                extra,
+                &mut out,
+            )?;
         }
     }
     if let Some(groups) = doc.get("dependency-groups") {
-        let t = groups
-            .as_table_like()
-            .ok_or_else(|| schema(label, "`dependency-groups` must be a table"))?;
-        for (group, item) in t.iter() {
-            let key = format!("dependency-groups.{group}");
-            for r in string_list(label, &key, item)? {
-                out.push(Occurrence {
-                    location: Location::Group(normalize_name(group)),
-                    requirement: parse_req(label, &key, r)?,
-                });
-            }
-        }
+        let group = |name: &str| Location::Group(normalize_name(name));
+        named_lists(label, "dependency-groups", groups, group, &mut out)?;
     }
     Ok(out)
+}
+
+/// The requirements of a table of named requirement lists (`[project.optional-dependencies]`,
+/// `[dependency-groups]`), each located by `location(name)`.
+fn named_lists(
+    label: &str,
+    key: &str,
+    table: &Item,
+    location: impl Fn(&str) -> Location,
+    out: &mut Vec<Occurrence>,
+) -> Result<()> {
+    let table = table
+        .as_table_like()
+        .ok_or_else(|| schema(label, format!("`{key}` must be a table")))?;
+    for (name, item) in table.iter() {
+        let list_key = format!("{key}.{name}");
+        for r in string_list(label, &list_key, item)? {
+            out.push(Occurrence {
+                location: location(name),
+                requirement: parse_req(label, &list_key, r)?,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn uv_sources(doc: &DocumentMut) -> Option<&dyn toml_edit::TableLike> {

@@ -54,7 +54,16 @@ pub fn respond(request: &Request) -> CodeGeneratorResponse {
 /// one-line error the response carries.
 pub fn generate_all(request: &Request) -> Result<Vec<GeneratedFile>, String> {
     let options = Options::parse(&request.parameter).map_err(|e| e.to_string())?;
-    let mut files = generate(request, &options).map_err(|e| e.to_string())?;
+    let files = generate(request, &options).map_err(|e| e.to_string())?;
+    complete_response(files, &options)
+}
+
+/// The files of one response given the stubs of its files to generate: the stubs, then the package files
+/// asked for; refused if a name would leave the output directory.
+pub fn complete_response(
+    mut files: Vec<GeneratedFile>,
+    options: &Options,
+) -> Result<Vec<GeneratedFile>, String> {
     if let Some(mode) = options.package_files {
         let extra = package_files::package_files(&files, mode, &options.modules);
         files.extend(extra);

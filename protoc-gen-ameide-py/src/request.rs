@@ -102,15 +102,39 @@ impl Request {
                 _ => {}
             }
         }
+        let compiler_version = compiler_version.map(|v| {
+            (
+                v.major.unwrap_or(0),
+                v.minor.unwrap_or(0),
+                v.patch.unwrap_or(0),
+                v.suffix.unwrap_or_default(),
+            )
+        });
+        Request::from_raw_files(
+            files_to_generate,
+            parameter.unwrap_or_default(),
+            compiler_version,
+            raw_files.into_iter().map(<[u8]>::to_vec).collect(),
+        )
+    }
+
+    /// The request made of its parts, `proto_files` as raw `FileDescriptorProto` bytes (the standalone
+    /// compiler builds requests this way, without encoding the envelope only to decode it again).
+    pub fn from_raw_files(
+        files_to_generate: Vec<String>,
+        parameter: String,
+        compiler_version: Option<(i32, i32, i32, String)>,
+        proto_files: Vec<Vec<u8>>,
+    ) -> Result<Request, RequestError> {
         // Large requests (all of googleapis: ~170 MB) spend most of their decoding in the per-file messages.
-        let files = parallel::map(&raw_files, |raw| {
-            decode_file(raw).map(|proto| ProtoFile {
-                proto,
-                raw: raw.to_vec(),
-            })
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+        let protos = parallel::map(&proto_files, |raw| decode_file(raw))
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?;
+        let files: Vec<ProtoFile> = protos
+            .into_iter()
+            .zip(proto_files)
+            .map(|(proto, raw)| ProtoFile { proto, raw })
+            .collect();
         let mut request = Request {
             by_name: files
                 .iter()
@@ -120,15 +144,8 @@ impl Request {
             types: HashMap::new(),
             files,
             files_to_generate,
-            parameter: parameter.unwrap_or_default(),
-            compiler_version: compiler_version.map(|v| {
-                (
-                    v.major.unwrap_or(0),
-                    v.minor.unwrap_or(0),
-                    v.patch.unwrap_or(0),
-                    v.suffix.unwrap_or_default(),
-                )
-            }),
+            parameter,
+            compiler_version,
         };
         request.index_types();
         Ok(request)

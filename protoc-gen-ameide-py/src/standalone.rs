@@ -2,14 +2,17 @@
 //! parameter (from `buf.gen.yaml` or the command line), building the requests with a [`Driver`], running the
 //! shared generator in-process and writing the results atomically.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use thiserror::Error;
 
 use crate::bufconfig::{ConfigError, Strategy, Workspace};
 use crate::compile::external::{self, BufInput};
-use crate::compile::{CompileError, Compiled, Driver};
+use crate::compile::{self, CompileError, Compiled, Driver, ParseCache};
+use crate::gen::GeneratedFile;
+use crate::options::Options;
 use crate::request::Request;
 
 /// A standalone-mode failure, one line naming the file, directory or parameter (compile errors: one line per
@@ -165,6 +168,103 @@ pub fn is_safe_name(name: &str) -> bool {
 
 /// Generates every job's files in memory.
 pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+    if driver == Driver::Embedded {
+        if let Some(outputs) = chunked_outputs(plan) {
+            return Ok(outputs);
+        }
+    }
+    single_compilation_outputs(plan, driver)
+}
+
+/// Fewer files than this are compiled in one piece.
+const MIN_CHUNKED: usize = 96;
+
+/// What one chunk produced: the declarations to compare across chunks, and for each job the outputs of each
+/// of the chunk's files.
+struct ChunkOutput {
+    declarations: Vec<compile::Declarations>,
+    stubs: Vec<Vec<Vec<GeneratedFile>>>,
+}
+
+/// The embedded compiler's outputs, compiled and generated in chunks on all cores, each chunk with a compiler
+/// of its own (protox links one file at a time into one pool, so a single compilation runs on one core).
+/// A file's outputs depend only on it and its imports, so they do not depend on the chunking; package files
+/// and buf's per-request grouping are applied afterwards over all files, exactly as for one compilation.
+/// `None` when a chunk cannot decide alone — an error in some file, a clash between chunks, a bad parameter —
+/// and one compilation of everything must report it as protoc would.
+fn chunked_outputs(plan: &Plan) -> Option<Vec<JobOutput>> {
+    let started = std::time::Instant::now();
+    let threads = crate::parallel::thread_count();
+    if plan.files.len() < MIN_CHUNKED || threads < 2 {
+        return None;
+    }
+    let options: Vec<Options> = plan
+        .jobs
+        .iter()
+        .map(|job| Options::parse(&job.parameter).ok())
+        .collect::<Option<_>>()?;
+    let cache = Arc::new(ParseCache::parse(&plan.includes, &plan.files));
+    timing("parse (all cores)", started);
+    // a few chunks per core: the last chunks to finish are small beside the whole
+    let chunks = compile::chunks::plan(&plan.files, |f| cache.imports(f), threads * 4);
+    let results = crate::parallel::map(&chunks, |chunk| -> Option<ChunkOutput> {
+        let compiled = Compiled::chunk(&plan.includes, chunk, &cache).ok()?;
+        let request = compiled.decoded_request(chunk).ok()?;
+        let stubs = options
+            .iter()
+            .map(|options| crate::gen::generate_per_file(&request, options).ok())
+            .collect::<Option<_>>()?;
+        Some(ChunkOutput {
+            declarations: compiled.declarations(chunk),
+            stubs,
+        })
+    });
+    drop(cache);
+    timing("compile + generate (chunks, all cores)", started);
+    let results: Vec<ChunkOutput> = results.into_iter().collect::<Option<_>>()?;
+    let declarations: Vec<compile::Declarations> = results
+        .iter()
+        .flat_map(|r| r.declarations.iter().cloned())
+        .collect();
+    if let Some(clash) = compile::find_clash(&declarations) {
+        timing(&format!("clash between chunks ({clash})"), started);
+        return None;
+    }
+    // the outputs of each file, per job
+    let mut by_file: Vec<HashMap<&str, Vec<GeneratedFile>>> =
+        plan.jobs.iter().map(|_| HashMap::new()).collect();
+    for (chunk, result) in chunks.iter().zip(results) {
+        for (job, stubs) in result.stubs.into_iter().enumerate() {
+            by_file[job].extend(chunk.iter().map(String::as_str).zip(stubs));
+        }
+    }
+    let mut outputs = Vec::new();
+    for ((job, options), mut by_file) in plan.jobs.iter().zip(&options).zip(by_file) {
+        let responses = groups(&plan.files, job.strategy)
+            .iter()
+            .map(|group| {
+                let stubs = group
+                    .iter()
+                    .flat_map(|f| by_file.remove(f.as_str()).unwrap_or_default())
+                    .collect();
+                crate::complete_response(stubs, options)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
+        outputs.push(JobOutput {
+            job: job.clone(),
+            files: merge_responses(&job.out, responses).ok()?,
+        });
+    }
+    timing("generate", started);
+    Some(outputs)
+}
+
+/// Every job's files from one compilation of all files (per request group), by the given driver.
+fn single_compilation_outputs(
+    plan: &Plan,
+    driver: Driver,
+) -> Result<Vec<JobOutput>, StandaloneError> {
     let started = std::time::Instant::now();
     let compiled = match driver {
         Driver::Embedded => Some(Compiled::new(&plan.includes, &plan.files)?),
@@ -245,9 +345,18 @@ fn run_requests(
     };
     let results: Vec<Result<Vec<crate::GeneratedFile>, StandaloneError>> =
         crate::parallel::map(requests, generate);
+    merge_responses(out, results.into_iter().collect::<Result<_, _>>()?)
+}
+
+/// The files of all responses of one job, refusing a name outside the output directory or written twice.
+fn merge_responses(
+    out: &Path,
+    responses: Vec<Vec<GeneratedFile>>,
+) -> Result<BTreeMap<String, String>, StandaloneError> {
+    let out_name = out.display().to_string();
     let mut files = BTreeMap::new();
-    for result in results {
-        for file in result? {
+    for response in responses {
+        for file in response {
             if !is_safe_name(&file.name) {
                 return Err(StandaloneError::UnsafeName {
                     out: out_name.clone(),
@@ -265,31 +374,97 @@ fn run_requests(
     Ok(files)
 }
 
-/// Writes the files below `out`, each atomically (a temporary file in the same directory, then a rename);
-/// files whose content is already on disk are left untouched. Returns the number written.
+/// Writes the files below `out`, never leaving a half-written file: a directory that does not exist yet is
+/// built complete under a temporary name beside it and renamed into place (one rename for a whole fresh tree,
+/// instead of a temporary file and a rename per file); a file in an existing directory is written through a
+/// temporary file and a rename, and only if its content changed. Returns the number of files written.
 pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
-    let files: Vec<(&String, &String)> = output.files.iter().collect();
-    // create each directory once, then write the files on all cores
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(name, _)| output.job.out.join(name).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    let out = &output.job.out;
+    let mut exists: HashMap<PathBuf, bool> = HashMap::new();
+    let mut is_dir = |dir: &Path| {
+        *exists
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.is_dir())
+    };
+    // each file under the topmost missing directory of its path, or under no new directory
+    let mut new_trees: BTreeMap<PathBuf, Vec<(String, &String)>> = BTreeMap::new();
+    let mut in_place: Vec<(PathBuf, &String)> = Vec::new();
+    for (name, content) in &output.files {
+        let mut dir = out.clone();
+        let mut missing = (!is_dir(&dir)).then(|| (dir.clone(), name.clone()));
+        let mut parts = name.split('/').peekable();
+        while let (None, Some(part)) = (&missing, parts.next()) {
+            if parts.peek().is_none() {
+                break;
+            }
+            dir.push(part);
+            if !is_dir(&dir) {
+                missing = Some((dir.clone(), parts.clone().collect::<Vec<_>>().join("/")));
+            }
+        }
+        match missing {
+            Some((root, rest)) => new_trees.entry(root).or_default().push((rest, content)),
+            None => in_place.push((out.join(name), content)),
+        }
     }
-    let results = crate::parallel::map(&files, |(name, content)| {
-        let path = output.job.out.join(name);
-        if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+    let mut written = 0;
+    for (root, files) in &new_trees {
+        write_new_tree(root, files)?;
+        written += files.len();
+    }
+    let results = crate::parallel::map(&in_place, |(path, content)| {
+        if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
             return Ok(false);
         }
-        write_atomic(&path, content.as_bytes()).map(|()| true)
+        write_atomic(path, content.as_bytes()).map(|()| true)
     });
-    let mut written = 0;
     for r in results {
         written += usize::from(r?);
     }
     Ok(written)
+}
+
+/// Creates the directory `root` (which does not exist) holding `files` (named relative to it): everything is
+/// written under a temporary name beside `root`, which is then renamed to `root`; on failure the temporary
+/// tree is removed.
+fn write_new_tree(root: &Path, files: &[(String, &String)]) -> Result<(), StandaloneError> {
+    let parent = root.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    let base = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut attempt = 0u32;
+    let staging = loop {
+        let candidate = parent.join(format!(".{base}.{}.{attempt}.tmp", std::process::id()));
+        match std::fs::create_dir(&candidate) {
+            Ok(()) => break candidate,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
+            Err(e) => return Err(io_error(&candidate, e)),
+        }
+    };
+    let fill = || -> Result<(), StandaloneError> {
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|(name, _)| staging.join(name).parent().map(Path::to_path_buf))
+            .collect();
+        dirs.dedup();
+        for dir in &dirs {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        }
+        crate::parallel::map(files, |(name, content)| {
+            std::fs::write(staging.join(name), content.as_bytes())
+                .map_err(|e| io_error(&root.join(name), e))
+        })
+        .into_iter()
+        .collect::<Result<(), _>>()?;
+        std::fs::rename(&staging, root).map_err(|e| io_error(root, e))
+    };
+    fill().inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&staging);
+    })
 }
 
 /// Writes `path` via a temporary file beside it and a rename.

@@ -9,19 +9,22 @@
 //!   with this very binary as a request-capturing plugin ([`CAPTURE_ENV`]), so the request is exactly protoc's.
 //! * [`Driver::Buf`]: the same capture through `buf generate` (`$BUF`, else `buf` on `PATH`).
 
+pub mod chunks;
 pub mod external;
 pub mod fixup;
 mod wkt;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, Once, PoisonError};
 
 use prost_reflect::DescriptorPool;
 use protox::file::{File, FileResolver};
 use thiserror::Error;
 
+use crate::request::{Request, RequestError};
 use crate::wire;
 
 pub use external::CAPTURE_ENV;
@@ -85,11 +88,81 @@ impl Compiled {
         })
     }
 
+    /// Compiles one chunk of a larger set of files on its own: `files` (and their imports) into a pool of
+    /// their own, taking parsed files from `cache` (and adding those it parses), so the chunks of a tree compile
+    /// on all cores and every file is parsed once. Errors are those of this chunk only: the caller recompiles the whole set
+    /// with [`Compiled::new`] to report them as protoc would, and checks what the chunks cannot see alone
+    /// (symbols and extension numbers across chunks) with [`Compiled::declarations`].
+    pub fn chunk(
+        includes: &[PathBuf],
+        files: &[String],
+        cache: &Arc<ParseCache>,
+    ) -> Result<Compiled, CompileError> {
+        let resolver = Resolver {
+            includes: includes.to_vec(),
+            shared: Shared::default(),
+            preparsed: RefCell::default(),
+            source_info_in_pool: false,
+            cache: Some(cache.clone()),
+        };
+        let (pool, parsed) = quiet_protox_panics(files, || compile_files(resolver, files))?;
+        Ok(Compiled {
+            pool,
+            parsed,
+            fixed: RefCell::default(),
+        })
+    }
+
+    /// The request protoc would send for generating `files` (all compiled), decoded; the envelope is never
+    /// encoded. Its `parameter` is empty: the caller generates it with the options of each of its jobs.
+    pub fn decoded_request(&self, files: &[String]) -> Result<Request, CompileError> {
+        let order = topological(&self.pool, files);
+        let proto_files = order
+            .iter()
+            .map(|name| self.fixed_file(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (major, minor, patch) = COMPILER_VERSION;
+        Request::from_raw_files(
+            files.to_vec(),
+            String::new(),
+            Some((major as i32, minor as i32, patch as i32, String::new())),
+            proto_files,
+        )
+        .map_err(|e| match e {
+            RequestError::Wire(source) => CompileError::Wire {
+                file: files.join(", "),
+                source,
+            },
+            other => CompileError::Tool {
+                tool: "embedded compiler".into(),
+                message: other.to_string(),
+            },
+        })
+    }
+
+    /// What `files` (compiled here) declare that must be unique across every file protoc compiles together.
+    pub fn declarations(&self, files: &[String]) -> Vec<Declarations> {
+        files
+            .iter()
+            .filter_map(|name| self.pool.get_file_by_name(name))
+            .map(|file| Declarations::of(&file))
+            .collect()
+    }
+
     /// The fixed-up raw bytes of one compiled file.
     fn file_bytes(&self, name: &str) -> Result<Rc<Vec<u8>>, CompileError> {
         if let Some(bytes) = self.fixed.borrow().get(name) {
             return Ok(bytes.clone());
         }
+        let fixed = Rc::new(self.fixed_file(name)?);
+        self.fixed
+            .borrow_mut()
+            .insert(name.to_string(), fixed.clone());
+        Ok(fixed)
+    }
+
+    /// The raw bytes of one compiled file as protoc would send them: with its source info, fixed up.
+    fn fixed_file(&self, name: &str) -> Result<Vec<u8>, CompileError> {
         let file = self
             .pool
             .get_file_by_name(name)
@@ -107,7 +180,7 @@ impl Compiled {
         {
             restore_nan(&mut raw);
         }
-        let fixed = fixup::fix_file(
+        fixup::fix_file(
             &self.pool,
             &raw,
             self.parsed.sources.get(name).map(String::as_str),
@@ -115,12 +188,7 @@ impl Compiled {
         .map_err(|source| CompileError::Wire {
             file: name.to_string(),
             source,
-        })?;
-        let fixed = Rc::new(fixed);
-        self.fixed
-            .borrow_mut()
-            .insert(name.to_string(), fixed.clone());
-        Ok(fixed)
+        })
     }
 
     /// protoc's request for generating `files` (all compiled) with `parameter`.
@@ -161,24 +229,37 @@ struct Preparsed {
 /// Parses the given files in parallel (those found in the include directories; anything unusual, e.g. an
 /// editions file or a parse error, is left to the resolver, which reports it in order).
 fn preparse(includes: &[PathBuf], files: &[String]) -> HashMap<String, Preparsed> {
-    let parsed = crate::parallel::map(files, |name| {
-        let path = includes
-            .iter()
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())?;
-        let source = std::fs::read_to_string(path).ok()?;
-        if declares_edition(&source) || too_deep(name, &source).is_some() {
-            return None;
-        }
-        let source = negative_infinity(source);
-        let file = File::from_source(name, &source).ok()?;
-        Some(Preparsed { source, file })
-    });
+    let parsed = crate::parallel::map(files, |name| preparse_one(includes, name));
     files
         .iter()
         .zip(parsed)
         .filter_map(|(name, p)| Some((name.clone(), p?)))
         .collect()
+}
+
+/// One file parsed ahead of compilation, if found and unremarkable.
+fn preparse_one(includes: &[PathBuf], name: &str) -> Option<Preparsed> {
+    let path = includes
+        .iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())?;
+    let source = std::fs::read_to_string(path).ok()?;
+    if declares_edition(&source) || too_deep(name, &source).is_some() {
+        return None;
+    }
+    let source = negative_infinity(source);
+    let file = File::from_source(name, &source).ok()?;
+    Some(Preparsed { source, file })
+}
+
+/// A parsed file without its source info, and the source info encoded.
+fn split_source_info(file: File) -> (File, Option<Vec<u8>>) {
+    let mut proto = prost_types::FileDescriptorProto::from(file);
+    let source_info = proto
+        .source_code_info
+        .take()
+        .map(|info| prost::Message::encode_to_vec(&info));
+    (File::from_file_descriptor_proto(proto), source_info)
 }
 
 /// Compiles the files into a descriptor pool. Source info is parsed but kept out of the pool (prost-reflect
@@ -188,15 +269,43 @@ fn compile_pool(
     includes: &[PathBuf],
     files: &[String],
 ) -> Result<(DescriptorPool, Parsed), CompileError> {
-    // protox and prost-reflect panic on a few inputs they should reject (conflicting extension numbers used
-    // in option values, found by the compile_proto fuzz target): such a panic becomes an error naming the
-    // other compilers, and its message is not printed as a crash.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compile_pool_inner(includes, files)
-    }));
-    std::panic::set_hook(hook);
+    quiet_protox_panics(files, || {
+        let started = std::time::Instant::now();
+        let preparsed = preparse(includes, files);
+        crate::standalone::timing("compile: parse (all cores)", started);
+        match compile_files(Resolver::new(includes, preparsed, false), files) {
+            Ok(result) => Ok(result),
+            Err(_) => compile_files(Resolver::new(includes, HashMap::new(), true), files),
+        }
+    })
+}
+
+thread_local! {
+    /// Set while this thread runs protox, whose panics become errors instead of crash reports.
+    static IN_PROTOX: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs a protox compilation, turning a panic into an error. protox and prost-reflect panic on a few inputs
+/// they should reject (conflicting extension numbers used in option values, found by the compile_proto fuzz
+/// target): such a panic becomes an error naming the other compilers, and its message is not printed as a
+/// crash. Compilations run on several threads at once, so the panic hook is installed once and stays quiet only
+/// on the threads inside protox.
+fn quiet_protox_panics<T>(
+    files: &[String],
+    compile: impl FnOnce() -> Result<T, CompileError>,
+) -> Result<T, CompileError> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_PROTOX.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_PROTOX.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile));
+    IN_PROTOX.with(|flag| flag.set(false));
     result.unwrap_or_else(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
@@ -213,32 +322,12 @@ fn compile_pool(
     })
 }
 
-fn compile_pool_inner(
-    includes: &[PathBuf],
+/// Compiles `files` (in order, each with its imports) through `resolver`; errors of every file are collected.
+fn compile_files(
+    resolver: Resolver,
     files: &[String],
 ) -> Result<(DescriptorPool, Parsed), CompileError> {
-    let started = std::time::Instant::now();
-    let preparsed = preparse(includes, files);
-    crate::standalone::timing("compile: parse (all cores)", started);
-    match compile_with(includes, files, preparsed, false) {
-        Ok(result) => Ok(result),
-        Err(_) => compile_with(includes, files, HashMap::new(), true),
-    }
-}
-
-fn compile_with(
-    includes: &[PathBuf],
-    files: &[String],
-    preparsed: HashMap<String, Preparsed>,
-    source_info_in_pool: bool,
-) -> Result<(DescriptorPool, Parsed), CompileError> {
-    let shared: Shared = Rc::default();
-    let resolver = Resolver {
-        includes: includes.to_vec(),
-        shared: shared.clone(),
-        preparsed: RefCell::new(preparsed),
-        source_info_in_pool,
-    };
+    let shared = resolver.shared.clone();
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_source_info(true).include_imports(true);
     let mut errors = Vec::new();
@@ -263,6 +352,163 @@ fn compile_with(
     drop(compiler);
     let parsed = std::mem::take(&mut *shared.borrow_mut());
     Ok((pool, parsed))
+}
+
+/// The parsed files of one run, shared by its chunk compilers ([`Compiled::chunk`]) across their threads:
+/// parsed on all cores up front, then completed with the imports from elsewhere (the well-known types, say)
+/// that the first chunk needing them parses.
+#[derive(Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<String, Arc<CachedFile>>>,
+}
+
+/// A parsed file as the resolver keeps it: source, descriptor without source info, encoded source info.
+struct CachedFile {
+    source: String,
+    file: File,
+    source_info: Option<Vec<u8>>,
+}
+
+impl ParseCache {
+    /// Parses `files` on all cores into a new cache. Files that do not parse (or are editions files, or nest
+    /// too deep) are left out: the resolver meets them again and reports them.
+    pub fn parse(includes: &[PathBuf], files: &[String]) -> ParseCache {
+        let parsed = crate::parallel::map(files, |name| {
+            let Preparsed { source, file } = preparse_one(includes, name)?;
+            let (file, source_info) = split_source_info(file);
+            Some(CachedFile {
+                source,
+                file,
+                source_info,
+            })
+        });
+        ParseCache {
+            files: Mutex::new(
+                files
+                    .iter()
+                    .zip(parsed)
+                    .filter_map(|(name, file)| Some((name.clone(), Arc::new(file?))))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The imports of a cached file (empty if it is not cached).
+    pub fn imports(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .map(|f| f.file.file_descriptor_proto().dependency.clone())
+            .unwrap_or_default()
+    }
+
+    fn get(&self, name: &str) -> Option<Arc<CachedFile>> {
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned()
+    }
+
+    fn insert(&self, name: &str, file: CachedFile) {
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_string(), Arc::new(file));
+    }
+}
+
+/// What one file declares that protoc requires to be unique across all the files it compiles together. Files
+/// compiled in separate chunks never meet in one pool, so these are compared across chunks afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declarations {
+    pub file: String,
+    /// The package and every enclosing package (`a`, `a.b` for `package a.b;`).
+    pub packages: Vec<String>,
+    /// Full names of the top-level messages, enums, top-level enum values, services and top-level
+    /// extensions. Every other name of the file is below one of these, so two files declare a common name
+    /// only if they share one of these, or one's symbol is the other's package.
+    pub symbols: Vec<String>,
+    /// `(extendee, number)` of every extension declared in the file, at any depth.
+    pub extensions: Vec<(String, u32)>,
+}
+
+impl Declarations {
+    fn of(file: &prost_reflect::FileDescriptor) -> Declarations {
+        let package = file.package_name();
+        let packages = package
+            .match_indices('.')
+            .map(|(i, _)| package[..i].to_string())
+            .chain((!package.is_empty()).then(|| package.to_string()))
+            .collect();
+        let scope = |name: &str| match package {
+            "" => name.to_string(),
+            package => format!("{package}.{name}"),
+        };
+        let mut symbols = Vec::new();
+        symbols.extend(file.messages().map(|m| m.full_name().to_string()));
+        for e in file.enums() {
+            symbols.push(e.full_name().to_string());
+            symbols.extend(e.values().map(|v| scope(v.name())));
+        }
+        symbols.extend(file.services().map(|s| s.full_name().to_string()));
+        symbols.extend(file.extensions().map(|x| x.full_name().to_string()));
+        let mut extensions = Vec::new();
+        let mut messages: Vec<_> = file.messages().collect();
+        extensions.extend(
+            file.extensions()
+                .map(|x| (x.containing_message().full_name().to_string(), x.number())),
+        );
+        while let Some(message) = messages.pop() {
+            extensions.extend(
+                message
+                    .child_extensions()
+                    .map(|x| (x.containing_message().full_name().to_string(), x.number())),
+            );
+            messages.extend(message.child_messages());
+        }
+        Declarations {
+            file: file.name().to_string(),
+            packages,
+            symbols,
+            extensions,
+        }
+    }
+}
+
+/// The first clash between files compiled apart that one compilation of all of them would report: a symbol
+/// declared by two files, a package that another file declares as a symbol, or an extension number used twice
+/// for the same message. `None` when the files could have been compiled together.
+pub fn find_clash(all: &[Declarations]) -> Option<String> {
+    let mut symbols: HashMap<&str, &str> = HashMap::new();
+    let mut extensions: HashMap<(&str, u32), &str> = HashMap::new();
+    for decl in all {
+        for symbol in &decl.symbols {
+            if let Some(other) = symbols.insert(symbol, &decl.file) {
+                return Some(format!(
+                    "\"{symbol}\" is declared in {other} and {}",
+                    decl.file
+                ));
+            }
+        }
+        for (extendee, number) in &decl.extensions {
+            if let Some(other) = extensions.insert((extendee, *number), &decl.file) {
+                return Some(format!(
+                    "extension number {number} of {extendee} is used in {other} and {}",
+                    decl.file
+                ));
+            }
+        }
+    }
+    all.iter().find_map(|decl| {
+        let package = decl
+            .packages
+            .iter()
+            .find(|p| symbols.contains_key(p.as_str()))?;
+        Some(format!(
+            "package \"{package}\" of {} is a symbol of {}",
+            decl.file,
+            symbols[package.as_str()]
+        ))
+    })
 }
 
 const EDITIONS_MARKER: &str = "\u{0}editions:";
@@ -307,9 +553,25 @@ struct Resolver {
     shared: Shared,
     preparsed: RefCell<HashMap<String, Preparsed>>,
     source_info_in_pool: bool,
+    /// For a chunk compiler: the cache through which every file is parsed.
+    cache: Option<Arc<ParseCache>>,
 }
 
 impl Resolver {
+    fn new(
+        includes: &[PathBuf],
+        preparsed: HashMap<String, Preparsed>,
+        source_info_in_pool: bool,
+    ) -> Resolver {
+        Resolver {
+            includes: includes.to_vec(),
+            shared: Shared::default(),
+            preparsed: RefCell::new(preparsed),
+            source_info_in_pool,
+            cache: None,
+        }
+    }
+
     fn parse(&self, name: &str, source: String) -> Result<File, protox::Error> {
         if declares_edition(&source) {
             // Debug of a custom error prints the error's Debug: make it the marker text.
@@ -357,20 +619,37 @@ impl Resolver {
         Ok(())
     }
 
-    /// Records the source (and, when it stays out of the pool, the source info) of a parsed file.
+    /// Records the source (and, when it stays out of the pool, the source info) of a parsed file; an import
+    /// of a chunk compiler also goes to the cache.
     fn keep(&self, name: &str, source: String, file: File) -> File {
-        let mut shared = self.shared.borrow_mut();
-        shared.sources.insert(name.to_string(), source);
         if self.source_info_in_pool {
+            self.shared
+                .borrow_mut()
+                .sources
+                .insert(name.to_string(), source);
             return file;
         }
-        let mut proto = file.file_descriptor_proto().clone();
-        if let Some(info) = proto.source_code_info.take() {
-            shared
-                .source_infos
-                .insert(name.to_string(), prost::Message::encode_to_vec(&info));
+        let (file, source_info) = split_source_info(file);
+        if let Some(cache) = &self.cache {
+            cache.insert(
+                name,
+                CachedFile {
+                    source: source.clone(),
+                    file: file.clone(),
+                    source_info: source_info.clone(),
+                },
+            );
         }
-        File::from_file_descriptor_proto(proto)
+        self.record(name, source, source_info);
+        file
+    }
+
+    fn record(&self, name: &str, source: String, source_info: Option<Vec<u8>>) {
+        let mut shared = self.shared.borrow_mut();
+        shared.sources.insert(name.to_string(), source);
+        if let Some(info) = source_info {
+            shared.source_infos.insert(name.to_string(), info);
+        }
     }
 }
 
@@ -563,6 +842,11 @@ impl FileResolver for Resolver {
         if let Some(Preparsed { source, file }) = preparsed {
             self.check_extension_numbers(name, &file)?;
             return Ok(self.keep(name, source, file));
+        }
+        if let Some(cached) = self.cache.as_ref().and_then(|cache| cache.get(name)) {
+            self.check_extension_numbers(name, &cached.file)?;
+            self.record(name, cached.source.clone(), cached.source_info.clone());
+            return Ok(cached.file.clone());
         }
         for include in &self.includes {
             let path = include.join(name);
@@ -815,6 +1099,56 @@ mod tests {
             ),
             "a = -1e999, b = - 1e999, c = \"-inf\" // -inf\n-info, d = 1e999, inf = 1"
         );
+    }
+
+    fn declarations(
+        file: &str,
+        package: &str,
+        symbols: &[&str],
+        extensions: &[(&str, u32)],
+    ) -> Declarations {
+        let packages = package
+            .match_indices('.')
+            .map(|(i, _)| package[..i].to_string())
+            .chain(Some(package.to_string()))
+            .collect();
+        Declarations {
+            file: file.into(),
+            packages,
+            symbols: symbols.iter().map(|s| s.to_string()).collect(),
+            extensions: extensions
+                .iter()
+                .map(|(e, n)| (e.to_string(), *n))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn clashes_between_files_compiled_apart() {
+        let a = declarations(
+            "a.proto",
+            "p",
+            &["p.M", "p.E", "p.E_ZERO"],
+            &[("google.protobuf.FieldOptions", 50000)],
+        );
+        let same_symbol = declarations("b.proto", "p", &["p.E_ZERO"], &[]);
+        let same_extension = declarations(
+            "c.proto",
+            "q",
+            &["q.N"],
+            &[("google.protobuf.FieldOptions", 50000)],
+        );
+        let package_is_symbol = declarations("d.proto", "p.M.sub", &["p.M.sub.X"], &[]);
+        let unrelated = declarations(
+            "e.proto",
+            "p.other",
+            &["p.other.M"],
+            &[("google.protobuf.FieldOptions", 50001)],
+        );
+        assert_eq!(find_clash(&[a.clone(), unrelated.clone()]), None);
+        assert!(find_clash(&[a.clone(), same_symbol]).is_some_and(|c| c.contains("\"p.E_ZERO\"")));
+        assert!(find_clash(&[a.clone(), same_extension]).is_some_and(|c| c.contains("50000")));
+        assert!(find_clash(&[package_is_symbol, a]).is_some_and(|c| c.contains("\"p.M\"")));
     }
 
     #[test]

@@ -141,6 +141,17 @@ pub fn target(request: &Request, options: &Options) -> Result<Target, GenerateEr
 
 /// Generates every requested output for every file to generate, in request order.
 pub fn generate(request: &Request, options: &Options) -> Result<Vec<GeneratedFile>, GenerateError> {
+    Ok(generate_per_file(request, options)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// [`generate`], with the outputs of each file to generate kept apart (one list per file, in request order).
+pub fn generate_per_file(
+    request: &Request,
+    options: &Options,
+) -> Result<Vec<Vec<GeneratedFile>>, GenerateError> {
     let target = target(request, options)?;
     let option_schema =
         OptionSchema::from_request(request).map_err(|source| GenerateError::Descriptor {
@@ -164,11 +175,7 @@ pub fn generate(request: &Request, options: &Options) -> Result<Vec<GeneratedFil
         };
         generate_file(&ctx)
     });
-    let mut out = Vec::new();
-    for files in per_file {
-        out.extend(files?);
-    }
-    Ok(out)
+    per_file.into_iter().collect()
 }
 
 /// The requested outputs of one file to generate.

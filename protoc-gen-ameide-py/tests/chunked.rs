@@ -1,0 +1,270 @@
+//! `generate` on many files compiles them in chunks on all cores, each chunk with a compiler of its own. These
+//! tests hold that to one compilation of everything: the same bytes for every output (package files and buf's
+//! `strategy: directory` grouping included), and the same protoc-style errors, also for the clashes no single
+//! chunk can see (one symbol or extension number declared in two files that never import each other).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_protoc-gen-ameide-py");
+
+/// Runs `generate` with `threads` threads (2 or more compile in chunks, 1 in one piece) and the timing lines
+/// on stderr, which name the chunked phase when it ran.
+fn generate(root: &Path, out: &Path, threads: usize, opt: &str) -> Output {
+    Command::new(BIN)
+        .args(["generate", "-I"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .args(["--opt", opt])
+        .env("AMEIDE_PY_THREADS", threads.to_string())
+        .env("AMEIDE_PY_TIMINGS", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the plugin")
+}
+
+fn ran_chunked(output: &Output) -> bool {
+    String::from_utf8_lossy(&output.stderr).contains("(chunks, all cores)")
+}
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A tree of 12 directories × 10 files: each directory a package whose files import each other in a chain,
+/// all importing one shared `common/common.proto` (with a custom option) and a well-known type; services with
+/// streaming methods and comments; every file a different size.
+fn tree(root: &Path) {
+    write(
+        root,
+        "common/common.proto",
+        r#"syntax = "proto3";
+package common;
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.FieldOptions { string rule = 50001; }
+message Page { int32 size = 1; string token = 2; }
+"#,
+    );
+    for d in 0..12 {
+        for f in 0..10 {
+            let import = if f > 0 {
+                format!("import \"d{d}/f{}.proto\";\n", f - 1)
+            } else {
+                String::new()
+            };
+            let previous = if f > 0 {
+                format!("  M{} previous = 3;\n", f - 1)
+            } else {
+                String::new()
+            };
+            let fields: String = (0..f)
+                .map(|i| {
+                    format!(
+                        "  repeated int64 extra_{i} = {} [(common.rule) = \"r{i}\"];\n",
+                        10 + i
+                    )
+                })
+                .collect();
+            write(
+                root,
+                &format!("d{d}/f{f}.proto"),
+                &format!(
+                    r#"syntax = "proto3";
+package pkg{d};
+import "common/common.proto";
+import "google/protobuf/timestamp.proto";
+{import}
+// Message {f} of directory {d}.
+message M{f} {{
+  common.Page page = 1;
+  google.protobuf.Timestamp at = 2;
+{previous}{fields}}}
+
+// Service {f}.
+service S{f} {{
+  // Lists things.
+  rpc List(M{f}) returns (stream M{f});
+  rpc Put(stream M{f}) returns (M{f}) {{}}
+}}
+"#
+                ),
+            );
+        }
+    }
+}
+
+fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let name = path.strip_prefix(root).expect("below root");
+                out.push((
+                    name.to_string_lossy().into_owned(),
+                    std::fs::read(&path).expect("read"),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn chunked_outputs_equal_one_compilation() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("protos");
+    tree(&root);
+    let opt = "prefix=pkg:sdk.gen,package_files=all";
+    let one = generate(&root, &tmp.path().join("one"), 1, opt);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert!(!ran_chunked(&one));
+    let chunked = generate(&root, &tmp.path().join("chunked"), 2, opt);
+    assert!(
+        chunked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&chunked.stderr)
+    );
+    assert!(ran_chunked(&chunked), "the chunked path did not run");
+    let (one, chunked) = (
+        files_below(&tmp.path().join("one")),
+        files_below(&tmp.path().join("chunked")),
+    );
+    // 121 protos x 3 outputs, the package files of 13 directories and the prefix roots
+    assert!(one.len() > 121 * 3, "{} files", one.len());
+    assert_eq!(one, chunked);
+}
+
+#[test]
+fn chunked_outputs_keep_buf_directory_grouping() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    tree(&tmp.path().join("protos"));
+    write(
+        tmp.path(),
+        "buf.yaml",
+        "version: v2\nmodules:\n  - path: protos\n",
+    );
+    let template = |threads: usize| {
+        format!(
+            "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: out{threads}\n    strategy: directory\n    opt: [package_files=leaf]\n"
+        )
+    };
+    for threads in [1, 2] {
+        write(tmp.path(), "buf.gen.yaml", &template(threads));
+        let run = Command::new(BIN)
+            .arg("generate")
+            .current_dir(tmp.path())
+            .env("AMEIDE_PY_THREADS", threads.to_string())
+            .env("AMEIDE_PY_TIMINGS", "1")
+            .output()
+            .expect("run the plugin");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(ran_chunked(&run), threads > 1);
+    }
+    assert_eq!(
+        files_below(&tmp.path().join("out1")),
+        files_below(&tmp.path().join("out2"))
+    );
+}
+
+/// The tree plus `extra` files; `generate` must fail in one piece and in chunks alike, with the same message.
+fn same_error_both_ways(extra: &[(&str, &str)], expected: &str) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("protos");
+    tree(&root);
+    for (name, text) in extra {
+        write(&root, name, text);
+    }
+    let one = generate(&root, &tmp.path().join("one"), 1, "");
+    let chunked = generate(&root, &tmp.path().join("chunked"), 2, "");
+    assert!(!one.status.success() && !chunked.status.success());
+    let errors = |o: &Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .filter(|l| !l.starts_with("timing:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(errors(&one), errors(&chunked));
+    assert!(errors(&one).contains(expected), "{}", errors(&one));
+    assert!(!tmp.path().join("one").exists() && !tmp.path().join("chunked").exists());
+}
+
+#[test]
+fn a_symbol_declared_in_two_unrelated_files_is_an_error() {
+    same_error_both_ways(
+        &[
+            (
+                "x/a.proto",
+                "syntax = \"proto3\";\npackage clash;\nmessage Same {}\n",
+            ),
+            (
+                "y/b.proto",
+                "syntax = \"proto3\";\npackage clash;\nmessage Same {}\n",
+            ),
+        ],
+        "'clash.Same' is already defined in file 'x/a.proto'",
+    );
+}
+
+#[test]
+fn an_extension_number_used_by_two_unrelated_files_is_an_error() {
+    let extension = |name: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage {name};\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.MessageOptions {{ string tag = 50123; }}\n"
+        )
+    };
+    same_error_both_ways(
+        &[
+            ("x/a.proto", &extension("ea")),
+            ("y/b.proto", &extension("eb")),
+        ],
+        "50123",
+    );
+}
+
+#[test]
+fn a_package_named_like_another_files_message_is_an_error() {
+    same_error_both_ways(
+        &[
+            (
+                "x/a.proto",
+                "syntax = \"proto3\";\npackage outer;\nmessage Inner {}\n",
+            ),
+            (
+                "y/b.proto",
+                "syntax = \"proto3\";\npackage outer.Inner;\nmessage Leaf {}\n",
+            ),
+        ],
+        "outer.Inner",
+    );
+}
+
+#[test]
+fn a_syntax_error_in_one_chunk_is_reported_as_in_one_compilation() {
+    same_error_both_ways(
+        &[(
+            "x/bad.proto",
+            "syntax = \"proto3\";\nmessage Broken { int32 x = }\n",
+        )],
+        "x/bad.proto:2:",
+    );
+}

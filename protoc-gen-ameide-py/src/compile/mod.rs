@@ -61,7 +61,8 @@ pub enum CompileError {
 pub const COMPILER_VERSION: (u64, u64, u64) = (7, 35, 1);
 
 /// The embedded compiler: compiles `files` (proto names relative to the include directories) and returns the
-/// request protoc would send with `parameter`. Errors of every file are collected.
+/// request protoc would send with `parameter`, except that source info holds only the locations the
+/// generators read (see [`is_read_downstream`]). Errors of every file are collected.
 pub fn embedded_request(
     includes: &[PathBuf],
     files: &[String],
@@ -252,14 +253,27 @@ fn preparse_one(includes: &[PathBuf], name: &str) -> Option<Preparsed> {
     Some(Preparsed { source, file })
 }
 
-/// A parsed file without its source info, and the source info encoded.
+/// A parsed file without its source info, and the part of the source info anything downstream reads, encoded.
 fn split_source_info(file: File) -> (File, Option<Vec<u8>>) {
     let mut proto = prost_types::FileDescriptorProto::from(file);
-    let source_info = proto
-        .source_code_info
-        .take()
-        .map(|info| prost::Message::encode_to_vec(&info));
+    let source_info = proto.source_code_info.take().map(|mut info| {
+        info.location.retain(|l| is_read_downstream(&l.path));
+        prost::Message::encode_to_vec(&info)
+    });
     (File::from_file_descriptor_proto(proto), source_info)
+}
+
+/// Whether the location of `path` is read after compilation: the comments of services and methods (gRPC
+/// docstrings), the spans of methods (the empty-options fix-up) and `json_name` locations (whether a
+/// json_name was spelled out). A file's tens of thousands of other locations would only be encoded, copied
+/// and decoded again for nothing; the locations kept stay in their order, so "the last location of a path
+/// wins" still picks the same one.
+fn is_read_downstream(path: &[i32]) -> bool {
+    const FILE_SERVICE: i32 = 6;
+    const SERVICE_METHOD: i32 = 2;
+    const FIELD_JSON_NAME: i32 = 10;
+    matches!(path, [FILE_SERVICE, _] | [FILE_SERVICE, _, SERVICE_METHOD, _])
+        || path.last() == Some(&FIELD_JSON_NAME)
 }
 
 /// Compiles the files into a descriptor pool. Source info is parsed but kept out of the pool (prost-reflect

@@ -56,11 +56,11 @@ fn is_stub(name: &str) -> bool {
 pub fn check_job(output: &JobOutput) -> std::io::Result<Vec<Finding>> {
     let out = &output.job.out;
     let display = |name: &str| out.join(name).display().to_string();
-    let mut findings = Vec::new();
-    for (name, expected) in &output.files {
-        let path = out.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes == expected.as_bytes() => {}
+    // reading and comparing thousands of files: on all cores
+    let entries: Vec<(&String, &String)> = output.files.iter().collect();
+    let compared = crate::parallel::map(&entries, |(name, expected)| {
+        match std::fs::read(out.join(name)) {
+            Ok(bytes) if bytes == expected.as_bytes() => Ok(None),
             Ok(bytes) => {
                 let actual = String::from_utf8_lossy(&bytes);
                 let diff = TextDiff::from_lines(actual.as_ref(), expected.as_str())
@@ -71,16 +71,20 @@ pub fn check_job(output: &JobOutput) -> std::io::Result<Vec<Finding>> {
                         &format!("{} (generated)", display(name)),
                     )
                     .to_string();
-                findings.push(Finding::Stale {
+                Ok(Some(Finding::Stale {
                     path: display(name),
                     diff,
-                });
+                }))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => findings.push(Finding::Missing {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Some(Finding::Missing {
                 path: display(name),
-            }),
-            Err(e) => return Err(e),
+            })),
+            Err(e) => Err(e),
         }
+    });
+    let mut findings = Vec::new();
+    for finding in compared {
+        findings.extend(finding?);
     }
     let package_files_on =
         Options::parse(&output.job.parameter).is_ok_and(|options| options.package_files.is_some());

@@ -206,7 +206,12 @@ fn chunked_outputs(plan: &Plan) -> Option<Vec<JobOutput>> {
     let cache = Arc::new(ParseCache::parse(&plan.includes, &plan.files));
     timing("parse (all cores)", started);
     // a few chunks per core: the last chunks to finish are small beside the whole
-    let chunks = compile::chunks::plan(&plan.files, |f| cache.imports(f), threads * 4);
+    let chunks = compile::chunks::plan(
+        &plan.files,
+        |f| cache.imports(f),
+        |f| cache.size(f),
+        threads * 4,
+    );
     let results = crate::parallel::map(&chunks, |chunk| -> Option<ChunkOutput> {
         let compiled = Compiled::chunk(&plan.includes, chunk, &cache).ok()?;
         let request = compiled.decoded_request(chunk).ok()?;
@@ -214,12 +219,14 @@ fn chunked_outputs(plan: &Plan) -> Option<Vec<JobOutput>> {
             .iter()
             .map(|options| crate::gen::generate_per_file(&request, options).ok())
             .collect::<Option<_>>()?;
+        timing(&format!("chunk of {} files", chunk.len()), started);
         Some(ChunkOutput {
             declarations: compiled.declarations(chunk),
             stubs,
         })
     });
-    drop(cache);
+    // freeing thousands of parsed files takes a while: beside the rest, not before it
+    std::thread::spawn(move || drop(cache));
     timing("compile + generate (chunks, all cores)", started);
     let results: Vec<ChunkOutput> = results.into_iter().collect::<Option<_>>()?;
     let declarations: Vec<compile::Declarations> = results

@@ -13,13 +13,16 @@ fn dir(file: &str) -> &str {
     file.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// Splits `files` into at most `count` chunks of about equal size (largest first; files in their given
-/// order inside each chunk). `imports` gives a file's imports (files outside `files` are ignored).
+/// Splits `files` into at most `count` chunks of about equal work (heaviest first; files in their given
+/// order inside each chunk). `imports` gives a file's imports (files outside `files` are ignored) and
+/// `weight` its work (its size: parsing, linking and generating all grow with it).
 pub fn plan(
     files: &[String],
     imports: impl Fn(&str) -> Vec<String>,
+    weight: impl Fn(&str) -> usize,
     count: usize,
 ) -> Vec<Vec<String>> {
+    let weights: Vec<usize> = files.iter().map(|f| weight(f).max(1)).collect();
     let index: HashMap<&str, usize> = files
         .iter()
         .enumerate()
@@ -73,29 +76,35 @@ pub fn plan(
         components[c].push(file);
     }
 
-    // a component larger than a chunk is cut into runs (their common imports are then compiled twice)
-    let capacity = files.len().div_ceil(count.max(1)).max(1);
-    let mut pieces: Vec<Vec<usize>> = components
-        .into_iter()
-        .flat_map(|c| {
-            c.chunks(capacity)
-                .map(<[usize]>::to_vec)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    // largest first, each into the emptiest chunk
-    pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    let mut chunks: Vec<Vec<usize>> = vec![Vec::new(); count.max(1)];
-    for piece in pieces {
-        if let Some(emptiest) = chunks.iter_mut().min_by_key(|c| c.len()) {
-            emptiest.extend(piece);
+    // a component heavier than a chunk is cut into runs (their common imports are then compiled twice)
+    let total: usize = weights.iter().sum();
+    let capacity = total.div_ceil(count.max(1)).max(1);
+    let mut pieces: Vec<(usize, Vec<usize>)> = Vec::new();
+    for component in components {
+        let mut piece = (0, Vec::new());
+        for file in component {
+            if piece.0 > 0 && piece.0 + weights[file] > capacity {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.0 += weights[file];
+            piece.1.push(file);
+        }
+        pieces.push(piece);
+    }
+    // heaviest first, each into the lightest chunk
+    pieces.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
+    let mut chunks: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); count.max(1)];
+    for (weight, piece) in pieces {
+        if let Some(lightest) = chunks.iter_mut().min_by_key(|(w, _)| *w) {
+            lightest.0 += weight;
+            lightest.1.extend(piece);
         }
     }
-    chunks.retain(|c| !c.is_empty());
-    chunks.sort_by_key(|c| std::cmp::Reverse(c.len()));
+    chunks.retain(|(_, c)| !c.is_empty());
+    chunks.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
     chunks
         .into_iter()
-        .map(|mut c| {
+        .map(|(_, mut c)| {
             c.sort_unstable();
             c.into_iter().map(|i| files[i].clone()).collect()
         })
@@ -118,7 +127,7 @@ mod tests {
             "a/y.proto" => names(&["b/p.proto"]),
             _ => vec![],
         };
-        let chunks = plan(&files, imports, 2);
+        let chunks = plan(&files, imports, |_| 1, 2);
         assert_eq!(
             chunks,
             vec![
@@ -141,7 +150,7 @@ mod tests {
                 vec![]
             }
         };
-        let chunks = plan(&files, imports, SHARED_IMPORT_DIRS + 1);
+        let chunks = plan(&files, imports, |_| 1, SHARED_IMPORT_DIRS + 1);
         assert_eq!(chunks.len(), SHARED_IMPORT_DIRS + 1);
         assert!(chunks.iter().all(|c| c.len() == 1));
     }
@@ -158,7 +167,7 @@ mod tests {
                 vec![]
             }
         };
-        let chunks = plan(&files, imports, 4);
+        let chunks = plan(&files, imports, |_| 1, 4);
         assert_eq!(chunks.len(), 4);
         assert!(chunks.iter().all(|c| c.len() == 25));
         let mut all: Vec<String> = chunks.concat();

@@ -272,8 +272,10 @@ fn is_read_downstream(path: &[i32]) -> bool {
     const FILE_SERVICE: i32 = 6;
     const SERVICE_METHOD: i32 = 2;
     const FIELD_JSON_NAME: i32 = 10;
-    matches!(path, [FILE_SERVICE, _] | [FILE_SERVICE, _, SERVICE_METHOD, _])
-        || path.last() == Some(&FIELD_JSON_NAME)
+    matches!(
+        path,
+        [FILE_SERVICE, _] | [FILE_SERVICE, _, SERVICE_METHOD, _]
+    ) || path.last() == Some(&FIELD_JSON_NAME)
 }
 
 /// Compiles the files into a descriptor pool. Source info is parsed but kept out of the pool (prost-reflect
@@ -412,6 +414,11 @@ impl ParseCache {
         self.get(name)
             .map(|f| f.file.file_descriptor_proto().dependency.clone())
             .unwrap_or_default()
+    }
+
+    /// The size of a cached file's source (0 if it is not cached).
+    pub fn size(&self, name: &str) -> usize {
+        self.get(name).map_or(0, |f| f.source.len())
     }
 
     fn get(&self, name: &str) -> Option<Arc<CachedFile>> {

@@ -510,6 +510,58 @@ mod tests {
     }
 
     #[test]
+    fn writes_into_existing_and_new_directories_leave_no_temporary_files() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(out.join("old")).expect("mkdir");
+        std::fs::write(out.join("old/same.py"), "same").expect("write");
+        let files: BTreeMap<String, String> = [
+            ("old/same.py", "same"),
+            ("old/changed.py", "new"),
+            ("new/deep/a.py", "a"),
+            ("new/b.py", "b"),
+            ("top.py", "t"),
+        ]
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c.to_string()))
+        .collect();
+        let output = JobOutput {
+            job: Job {
+                out: out.clone(),
+                parameter: String::new(),
+                strategy: Strategy::All,
+            },
+            files: files.clone(),
+        };
+        assert_eq!(write_outputs(&output).expect("written"), 4);
+        for (name, content) in &files {
+            assert_eq!(
+                &std::fs::read_to_string(out.join(name)).expect("read"),
+                content
+            );
+        }
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["new", "old", "top.py"]);
+        // a fresh output directory is built beside it and renamed: nothing else is left next to it
+        let fresh = JobOutput {
+            job: Job {
+                out: tmp.path().join("fresh/out"),
+                ..output.job.clone()
+            },
+            files,
+        };
+        assert_eq!(write_outputs(&fresh).expect("written"), 5);
+        let beside: Vec<_> = std::fs::read_dir(tmp.path().join("fresh"))
+            .expect("list")
+            .collect();
+        assert_eq!(beside.len(), 1);
+    }
+
+    #[test]
     fn directory_groups() {
         let files = ["a/x.proto", "a/y.proto", "b/z.proto", "top.proto"].map(String::from);
         assert_eq!(

@@ -610,7 +610,8 @@ fn a_full_or_read_only_output_directory_leaves_only_complete_files() {
         eprintln!("skipped: cannot mount a tmpfs (not root)");
         return;
     };
-    // Half the room the output needs: some files are written, then the disk is full.
+    // Half the room the output needs. New directories are built under a temporary name and renamed into
+    // place when complete: the disk fills up before, and nothing is left, not even the temporary tree.
     let out_arg = fs.0.path().to_string_lossy().into_owned();
     let mut args = vec!["-I", corpus.as_str(), "--out", &out_arg];
     args.extend(files.iter().map(String::as_str));
@@ -619,6 +620,19 @@ fn a_full_or_read_only_output_directory_leaves_only_complete_files() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("No space left on device"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+    assert!(tree(fs.0.path()).is_empty());
+    assert_eq!(std::fs::read_dir(fs.0.path()).expect("list").count(), 0);
+
+    // The directories exist (a tree generated before): files are replaced one by one, each through a
+    // temporary file; some are written, then the disk is full, and every file there is complete.
+    for name in expected.keys() {
+        let dir = fs.0.path().join(name);
+        std::fs::create_dir_all(dir.parent().expect("a parent")).expect("mkdir");
+    }
+    let run = generate(&args, "2");
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
     let written = tree(fs.0.path());
     assert!(!written.is_empty() && written.len() < expected.len());
     for (name, content) in &written {

@@ -379,10 +379,32 @@ pub struct ParseCache {
 }
 
 /// A parsed file as the resolver keeps it: source, descriptor without source info, encoded source info.
+///
+/// The descriptor is kept encoded: a parsed `FileDescriptorProto` takes several times its encoded size in
+/// memory (every name a `String`, every options message a struct), and every chunk needing the file builds
+/// its own copy from it anyway.
 struct CachedFile {
     source: String,
-    file: File,
+    encoded: Vec<u8>,
+    imports: Vec<String>,
     source_info: Option<Vec<u8>>,
+}
+
+impl CachedFile {
+    fn new(source: String, file: &File, source_info: Option<Vec<u8>>) -> CachedFile {
+        let proto = file.file_descriptor_proto();
+        CachedFile {
+            source,
+            encoded: prost::Message::encode_to_vec(proto),
+            imports: proto.dependency.clone(),
+            source_info,
+        }
+    }
+
+    /// A file for one compiler (which consumes it).
+    fn file(&self) -> Result<File, protox::Error> {
+        File::decode_file_descriptor_proto(self.encoded.as_slice()).map_err(protox::Error::new)
+    }
 }
 
 impl ParseCache {
@@ -392,11 +414,7 @@ impl ParseCache {
         let parsed = crate::parallel::map(files, |name| {
             let Preparsed { source, file } = preparse_one(includes, name)?;
             let (file, source_info) = split_source_info(file);
-            Some(CachedFile {
-                source,
-                file,
-                source_info,
-            })
+            Some(CachedFile::new(source, &file, source_info))
         });
         ParseCache {
             files: Mutex::new(
@@ -412,7 +430,7 @@ impl ParseCache {
     /// The imports of a cached file (empty if it is not cached).
     pub fn imports(&self, name: &str) -> Vec<String> {
         self.get(name)
-            .map(|f| f.file.file_descriptor_proto().dependency.clone())
+            .map(|f| f.imports.clone())
             .unwrap_or_default()
     }
 
@@ -654,11 +672,7 @@ impl Resolver {
         if let Some(cache) = &self.cache {
             cache.insert(
                 name,
-                CachedFile {
-                    source: source.clone(),
-                    file: file.clone(),
-                    source_info: source_info.clone(),
-                },
+                CachedFile::new(source.clone(), &file, source_info.clone()),
             );
         }
         self.record(name, source, source_info);
@@ -865,9 +879,10 @@ impl FileResolver for Resolver {
             return Ok(self.keep(name, source, file));
         }
         if let Some(cached) = self.cache.as_ref().and_then(|cache| cache.get(name)) {
-            self.check_extension_numbers(name, &cached.file)?;
+            let file = cached.file()?;
+            self.check_extension_numbers(name, &file)?;
             self.record(name, cached.source.clone(), cached.source_info.clone());
-            return Ok(cached.file.clone());
+            return Ok(file);
         }
         for include in &self.includes {
             let path = include.join(name);

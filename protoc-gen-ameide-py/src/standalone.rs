@@ -333,7 +333,7 @@ pub fn timing(phase: &str, started: std::time::Instant) {
             .ok()
             .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
             .map_or(String::new(), |pages| {
-                format!(", {} MB resident", pages * 4096 >> 20)
+                format!(", {} MB resident", (pages * 4096) >> 20)
             });
         eprintln!("timing: {phase} done at {:.2?}{rss_mb}", started.elapsed());
     }

@@ -473,11 +473,7 @@ pub struct Declarations {
 impl Declarations {
     fn of(file: &prost_reflect::FileDescriptor) -> Declarations {
         let package = file.package_name();
-        let packages = package
-            .match_indices('.')
-            .map(|(i, _)| package[..i].to_string())
-            .chain((!package.is_empty()).then(|| package.to_string()))
-            .collect();
+        let packages = enclosing_packages(package);
         let scope = |name: &str| match package {
             "" => name.to_string(),
             package => format!("{package}.{name}"),
@@ -511,6 +507,15 @@ impl Declarations {
             extensions,
         }
     }
+}
+
+/// A package and every package enclosing it (`a`, `a.b` for `a.b`; none for no package).
+fn enclosing_packages(package: &str) -> Vec<String> {
+    package
+        .match_indices('.')
+        .map(|(i, _)| package[..i].to_string())
+        .chain((!package.is_empty()).then(|| package.to_string()))
+        .collect()
 }
 
 /// The first clash between files compiled apart that one compilation of all of them would report: a symbol
@@ -1143,14 +1148,9 @@ mod tests {
         symbols: &[&str],
         extensions: &[(&str, u32)],
     ) -> Declarations {
-        let packages = package
-            .match_indices('.')
-            .map(|(i, _)| package[..i].to_string())
-            .chain(Some(package.to_string()))
-            .collect();
         Declarations {
             file: file.into(),
-            packages,
+            packages: enclosing_packages(package),
             symbols: symbols.iter().map(|s| s.to_string()).collect(),
             extensions: extensions
                 .iter()

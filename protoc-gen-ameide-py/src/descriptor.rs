@@ -24,7 +24,7 @@ const FILE_ENUM_TYPE: u32 = 5;
 const FILE_SERVICE: u32 = 6;
 const FILE_EXTENSION: u32 = 7;
 const FILE_OPTIONS: u32 = 8;
-const FILE_SOURCE_CODE_INFO: u32 = 9;
+pub(crate) const FILE_SOURCE_CODE_INFO: u32 = 9;
 // DescriptorProto
 const MESSAGE_FIELD: u32 = 2;
 const MESSAGE_NESTED_TYPE: u32 = 3;
@@ -49,7 +49,7 @@ const ENUM_OPTIONS: u32 = 3;
 const ENUM_VALUE_OPTIONS: u32 = 3;
 const SERVICE_METHOD: u32 = 2;
 const SERVICE_OPTIONS: u32 = 3;
-const METHOD_OPTIONS: u32 = 4;
+pub(crate) const METHOD_OPTIONS: u32 = 4;
 
 /// The bytes protoc's Python generator embeds for this `proto_file` entry.
 pub fn embedded_descriptor(raw_file: &[u8], schema: &OptionSchema) -> Result<Vec<u8>, WireError> {
@@ -57,7 +57,7 @@ pub fn embedded_descriptor(raw_file: &[u8], schema: &OptionSchema) -> Result<Vec
         explicit_json_names: explicit_json_name_paths(raw_file)?,
         schema,
     };
-    embedder.file(raw_file)
+    rewrite_elements(raw_file, &embedder)
 }
 
 /// Paths of `json_name` locations in `source_code_info`: present iff the .proto spelled `json_name = ...`.
@@ -117,17 +117,53 @@ fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
         .collect()
 }
 
-impl Embedder<'_> {
-    /// The canonical options record, or a drop when nothing of it is left.
-    fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError> {
-        Ok(
-            match self.schema.canonical_options(options_type, payload)? {
-                Some(canonical) => Edit::Replace(canonical),
-                None => Edit::Drop,
-            },
-        )
+/// What [`rewrite_elements`] does at the elements of a file descriptor. Both rewrites of raw descriptors — the
+/// embedded descriptor here (canonical options, json_name, float defaults) and the protox fix-ups in
+/// [`crate::compile::fixup`] (packedness of option values, empty method options) — are that one walk with
+/// different hooks.
+pub trait ElementRewrite {
+    /// The edit of one `*Options` record; `options_type` is its full name (`.google.protobuf.FieldOptions`).
+    fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError>;
+
+    /// The edit of a record of the file itself that the walk does not descend into (`source_code_info`...).
+    fn file_record(&self, _field: u32, _payload: &[u8]) -> Result<Edit, WireError> {
+        Ok(Edit::Keep)
     }
 
+    /// A field or extension, its options already rewritten; `path` is its source-info path.
+    fn field(&self, raw: Vec<u8>, _path: &[u64]) -> Result<Vec<u8>, WireError> {
+        Ok(raw)
+    }
+
+    /// A method, its options already rewritten; `path` is its source-info path (`[6, service, 2, method]`).
+    fn method(&self, raw: Vec<u8>, _path: &[u64]) -> Result<Vec<u8>, WireError> {
+        Ok(raw)
+    }
+}
+
+/// Rewrites a file's raw descriptor element by element through `hooks`: the options of the file, of every
+/// message (at any depth), field, extension, oneof, extension range, enum, enum value, service and method.
+/// Everything else is copied verbatim; only length prefixes of rewritten sub-messages are re-encoded.
+pub fn rewrite_elements(raw: &[u8], hooks: &impl ElementRewrite) -> Result<Vec<u8>, WireError> {
+    let walk = Walk { hooks };
+    wire::rewrite(raw, |field, i, payload| {
+        let path = [u64::from(field), i as u64];
+        Ok(match field {
+            FILE_MESSAGE_TYPE => Edit::Replace(walk.message(payload, &path)?),
+            FILE_ENUM_TYPE => Edit::Replace(walk.enumeration(payload)?),
+            FILE_SERVICE => Edit::Replace(walk.service(payload, &path)?),
+            FILE_EXTENSION => Edit::Replace(walk.field(payload, &path)?),
+            FILE_OPTIONS => hooks.options(types::FILE, payload)?,
+            _ => hooks.file_record(field, payload)?,
+        })
+    })
+}
+
+struct Walk<'a, H> {
+    hooks: &'a H,
+}
+
+impl<H: ElementRewrite> Walk<'_, H> {
     /// Rewrites only the options record (`options_field`) of a descriptor message.
     fn options_only(
         &self,
@@ -136,25 +172,7 @@ impl Embedder<'_> {
         options_type: &str,
     ) -> Result<Vec<u8>, WireError> {
         wire::rewrite_field(payload, options_field, |options| {
-            self.options(options_type, options)
-        })
-    }
-
-    fn file(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, i, payload| {
-            Ok(match field {
-                FILE_SOURCE_CODE_INFO => Edit::Drop,
-                FILE_MESSAGE_TYPE => {
-                    Edit::Replace(self.message(payload, &[u64::from(field), i as u64])?)
-                }
-                FILE_ENUM_TYPE => Edit::Replace(self.enumeration(payload)?),
-                FILE_SERVICE => Edit::Replace(self.service(payload)?),
-                FILE_EXTENSION => {
-                    Edit::Replace(self.field(payload, &[u64::from(field), i as u64])?)
-                }
-                FILE_OPTIONS => self.options(types::FILE, payload)?,
-                _ => Edit::Keep,
-            })
+            self.hooks.options(options_type, options)
         })
     }
 
@@ -171,7 +189,7 @@ impl Embedder<'_> {
                     EXTENSION_RANGE_OPTIONS,
                     types::EXTENSION_RANGE,
                 )?),
-                MESSAGE_OPTIONS => self.options(types::MESSAGE, payload)?,
+                MESSAGE_OPTIONS => self.hooks.options(types::MESSAGE, payload)?,
                 MESSAGE_ONEOF_DECL => {
                     Edit::Replace(self.options_only(payload, ONEOF_OPTIONS, types::ONEOF)?)
                 }
@@ -182,7 +200,7 @@ impl Embedder<'_> {
 
     fn enumeration(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
         wire::rewrite(raw, |field, _, payload| match field {
-            ENUM_OPTIONS => self.options(types::ENUM, payload),
+            ENUM_OPTIONS => self.hooks.options(types::ENUM, payload),
             ENUM_VALUE => Ok(Edit::Replace(self.options_only(
                 payload,
                 ENUM_VALUE_OPTIONS,
@@ -192,27 +210,54 @@ impl Embedder<'_> {
         })
     }
 
-    fn service(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, _, payload| match field {
-            SERVICE_OPTIONS => self.options(types::SERVICE, payload),
-            SERVICE_METHOD => Ok(Edit::Replace(self.options_only(
-                payload,
-                METHOD_OPTIONS,
-                types::METHOD,
-            )?)),
+    fn service(&self, raw: &[u8], path: &[u64]) -> Result<Vec<u8>, WireError> {
+        wire::rewrite(raw, |field, i, payload| match field {
+            SERVICE_OPTIONS => self.hooks.options(types::SERVICE, payload),
+            SERVICE_METHOD => {
+                let method = self.options_only(payload, METHOD_OPTIONS, types::METHOD)?;
+                Ok(Edit::Replace(
+                    self.hooks.method(method, &with(path, field, i))?,
+                ))
+            }
             _ => Ok(Edit::Keep),
         })
     }
 
     fn field(&self, raw: &[u8], path: &[u64]) -> Result<Vec<u8>, WireError> {
-        let name = wire::last_bytes_field(raw, FIELD_NAME)?.unwrap_or_default();
-        let field_type = wire::last_varint_field(raw, FIELD_TYPE)?;
+        let field = self.options_only(raw, FIELD_OPTIONS, types::FIELD)?;
+        self.hooks.field(field, path)
+    }
+}
+
+impl ElementRewrite for Embedder<'_> {
+    /// The canonical options record, or a drop when nothing of it is left.
+    fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError> {
+        Ok(
+            match self.schema.canonical_options(options_type, payload)? {
+                Some(canonical) => Edit::Replace(canonical),
+                None => Edit::Drop,
+            },
+        )
+    }
+
+    fn file_record(&self, field: u32, _payload: &[u8]) -> Result<Edit, WireError> {
+        Ok(if field == FILE_SOURCE_CODE_INFO {
+            Edit::Drop
+        } else {
+            Edit::Keep
+        })
+    }
+
+    /// json_name only where the .proto spelled it; float/double defaults as protoc prints them.
+    fn field(&self, raw: Vec<u8>, path: &[u64]) -> Result<Vec<u8>, WireError> {
+        let name = wire::last_bytes_field(&raw, FIELD_NAME)?.unwrap_or_default();
+        let field_type = wire::last_varint_field(&raw, FIELD_TYPE)?;
         let json_name_path: Vec<u64> = path
             .iter()
             .copied()
             .chain([u64::from(FIELD_JSON_NAME)])
             .collect();
-        wire::rewrite(raw, |field, _, payload| {
+        wire::rewrite(&raw, |field, _, payload| {
             Ok(match field {
                 FIELD_JSON_NAME => {
                     let default = to_json_name(&String::from_utf8_lossy(name));
@@ -223,7 +268,6 @@ impl Embedder<'_> {
                         Edit::Drop
                     }
                 }
-                FIELD_OPTIONS => self.options(types::FIELD, payload)?,
                 FIELD_DEFAULT_VALUE if matches!(field_type, Some(TYPE_DOUBLE | TYPE_FLOAT)) => {
                     match std::str::from_utf8(payload)
                         .ok()

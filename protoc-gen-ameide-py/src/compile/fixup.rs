@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Syntax};
 
+use crate::descriptor::{rewrite_elements, ElementRewrite, FILE_SOURCE_CODE_INFO, METHOD_OPTIONS};
 use crate::wire::{self, Edit, Value, WireError};
 
 /// Applies both fix-ups to one file's raw bytes. `source` is the .proto text (for the method bodies).
@@ -27,7 +28,7 @@ pub fn fix_file(
         source,
         cache: Default::default(),
     };
-    fixer.file(raw)
+    rewrite_elements(raw, &fixer)
 }
 
 struct Fixer<'a> {
@@ -38,14 +39,6 @@ struct Fixer<'a> {
     cache: std::cell::RefCell<HashMap<String, Option<MessageDescriptor>>>,
 }
 
-// Field numbers of descriptor.proto (see descriptor.rs).
-const FILE_MESSAGE_TYPE: u32 = 4;
-const FILE_ENUM_TYPE: u32 = 5;
-const FILE_SERVICE: u32 = 6;
-const FILE_EXTENSION: u32 = 7;
-const FILE_OPTIONS: u32 = 8;
-const FILE_SOURCE_CODE_INFO: u32 = 9;
-
 impl Fixer<'_> {
     fn options_descriptor(&self, name: &str) -> Option<MessageDescriptor> {
         self.cache
@@ -54,9 +47,12 @@ impl Fixer<'_> {
             .or_insert_with(|| self.pool.get_message_by_name(name))
             .clone()
     }
+}
 
-    fn options(&self, type_name: &str, payload: &[u8]) -> Result<Edit, WireError> {
-        match self.options_descriptor(type_name) {
+impl ElementRewrite for Fixer<'_> {
+    /// Option values re-encoded with each field's real packedness.
+    fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError> {
+        match self.options_descriptor(options_type.trim_start_matches('.')) {
             Some(message) => {
                 let fixed = repack(&message, payload)?;
                 Ok(if fixed == payload {
@@ -69,81 +65,12 @@ impl Fixer<'_> {
         }
     }
 
-    fn only_options(
-        &self,
-        raw: &[u8],
-        options_field: u32,
-        type_name: &str,
-    ) -> Result<Vec<u8>, WireError> {
-        wire::rewrite_field(raw, options_field, |options| {
-            self.options(type_name, options)
-        })
-    }
-
-    fn file(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, index, payload| {
-            Ok(match field {
-                FILE_MESSAGE_TYPE => Edit::Replace(self.message(payload)?),
-                FILE_ENUM_TYPE => Edit::Replace(self.enumeration(payload)?),
-                FILE_SERVICE => Edit::Replace(self.service(payload, index as u64)?),
-                FILE_EXTENSION => {
-                    Edit::Replace(self.only_options(payload, 8, "google.protobuf.FieldOptions")?)
-                }
-                FILE_OPTIONS => self.options("google.protobuf.FileOptions", payload)?,
-                _ => Edit::Keep,
-            })
-        })
-    }
-
-    fn message(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, _, payload| {
-            Ok(match field {
-                2 | 6 => {
-                    Edit::Replace(self.only_options(payload, 8, "google.protobuf.FieldOptions")?)
-                }
-                3 => Edit::Replace(self.message(payload)?),
-                4 => Edit::Replace(self.enumeration(payload)?),
-                5 => Edit::Replace(self.only_options(
-                    payload,
-                    3,
-                    "google.protobuf.ExtensionRangeOptions",
-                )?),
-                7 => self.options("google.protobuf.MessageOptions", payload)?,
-                8 => {
-                    Edit::Replace(self.only_options(payload, 2, "google.protobuf.OneofOptions")?)
-                }
-                _ => Edit::Keep,
-            })
-        })
-    }
-
-    fn enumeration(&self, raw: &[u8]) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, _, payload| {
-            Ok(match field {
-                2 => Edit::Replace(self.only_options(
-                    payload,
-                    3,
-                    "google.protobuf.EnumValueOptions",
-                )?),
-                3 => self.options("google.protobuf.EnumOptions", payload)?,
-                _ => Edit::Keep,
-            })
-        })
-    }
-
-    fn service(&self, raw: &[u8], service: u64) -> Result<Vec<u8>, WireError> {
-        wire::rewrite(raw, |field, index, payload| {
-            Ok(match field {
-                2 => Edit::Replace(self.method(payload, service, index as u64)?),
-                3 => self.options("google.protobuf.ServiceOptions", payload)?,
-                _ => Edit::Keep,
-            })
-        })
-    }
-
-    fn method(&self, raw: &[u8], service: u64, method: u64) -> Result<Vec<u8>, WireError> {
-        let fixed = self.only_options(raw, 4, "google.protobuf.MethodOptions")?;
-        let has_options = wire::records(&fixed).any(|r| r.is_ok_and(|r| r.field == 4));
+    /// `options {}` for a method declared with a `{ ... }` body and no options.
+    fn method(&self, fixed: Vec<u8>, path: &[u64]) -> Result<Vec<u8>, WireError> {
+        let has_options = wire::records(&fixed).any(|r| r.is_ok_and(|r| r.field == METHOD_OPTIONS));
+        let [_, service, _, method] = path[..] else {
+            return Ok(fixed);
+        };
         if has_options || !self.has_body(service, method) {
             return Ok(fixed);
         }
@@ -152,7 +79,7 @@ impl Fixer<'_> {
         let mut inserted = false;
         for record in wire::records(&fixed) {
             let record = record?;
-            if !inserted && record.field > 4 {
+            if !inserted && record.field > METHOD_OPTIONS {
                 out.extend_from_slice(&[0x22, 0x00]);
                 inserted = true;
             }
@@ -163,7 +90,9 @@ impl Fixer<'_> {
         }
         Ok(out)
     }
+}
 
+impl Fixer<'_> {
     /// Whether the method's declaration ends with a `{ ... }` body rather than `;`.
     fn has_body(&self, service: u64, method: u64) -> bool {
         let (Some(source), Some(span)) = (self.source, self.method_spans.get(&(service, method)))

@@ -919,11 +919,13 @@ impl FileResolver for Resolver {
 /// overflows to infinity). Spans later on such a line shift by one byte, which only the empty-method-options
 /// check reads (the end of a method declaration on the same line as such a value).
 pub fn negative_infinity(source: String) -> String {
-    let lower = source.to_ascii_lowercase();
-    if !lower.contains("inf") && !lower.contains("nan") {
+    let bytes = source.as_bytes();
+    if !bytes
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"inf") || w.eq_ignore_ascii_case(b"nan"))
+    {
         return source;
     }
-    let bytes = source.as_bytes();
     let mut out = String::with_capacity(source.len());
     let mut i = 0;
     let mut copied = 0;
@@ -953,17 +955,23 @@ pub fn negative_infinity(source: String) -> String {
                     .iter()
                     .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
                     .count();
-                let word = &lower[j..end];
-                let next = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
-                let is_name = matches!(next, Some(b'=' | b'{' | b':' | b'.'));
-                let is_default = bytes[i] == b'=' && source[..i].trim_end().ends_with("default");
-                let is_value = !is_name && !is_default;
-                if (word == "inf" || word == "infinity") && is_value {
+                let word = &source[j..end];
+                let infinity =
+                    word.eq_ignore_ascii_case("inf") || word.eq_ignore_ascii_case("infinity");
+                let nan = word.eq_ignore_ascii_case("nan");
+                let is_value = (infinity || nan) && {
+                    let next = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
+                    let is_name = matches!(next, Some(b'=' | b'{' | b':' | b'.'));
+                    let is_default =
+                        bytes[i] == b'=' && source[..i].trim_end().ends_with("default");
+                    !is_name && !is_default
+                };
+                if infinity && is_value {
                     out.push_str(&source[copied..j]);
                     out.push_str("1e999");
                     copied = end;
                     i = end;
-                } else if word == "nan" && is_value {
+                } else if nan && is_value {
                     out.push_str(&source[copied..j]);
                     out.push_str(NAN_PLACEHOLDER);
                     copied = end;
@@ -974,6 +982,10 @@ pub fn negative_infinity(source: String) -> String {
             }
             _ => i += 1,
         }
+    }
+    if copied == 0 {
+        // nothing rewritten (a word like `information` matched the quick test above)
+        return source;
     }
     out.push_str(&source[copied.min(source.len())..]);
     out

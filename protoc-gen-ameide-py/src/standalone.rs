@@ -401,21 +401,18 @@ pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
             .or_insert_with(|| dir.is_dir())
     };
     // each file under the topmost missing directory of its path, or under no new directory
-    let mut new_trees: BTreeMap<PathBuf, Vec<(String, &String)>> = BTreeMap::new();
+    let mut new_trees: BTreeMap<PathBuf, Vec<(&str, &String)>> = BTreeMap::new();
     let mut in_place: Vec<(PathBuf, &String)> = Vec::new();
     for (name, content) in &output.files {
-        let mut dir = out.clone();
-        let mut missing = (!is_dir(&dir)).then(|| (dir.clone(), name.clone()));
-        let mut parts = name.split('/').peekable();
-        while let (None, Some(part)) = (&missing, parts.next()) {
-            if parts.peek().is_none() {
-                break;
-            }
-            dir.push(part);
-            if !is_dir(&dir) {
-                missing = Some((dir.clone(), parts.clone().collect::<Vec<_>>().join("/")));
-            }
-        }
+        // `out`, then each directory of the name (`a`, `a/b` for `a/b/c.py`): the first that is missing
+        let missing = if is_dir(out) {
+            name.match_indices('/').find_map(|(end, _)| {
+                let dir = out.join(&name[..end]);
+                (!is_dir(&dir)).then(|| (dir, &name[end + 1..]))
+            })
+        } else {
+            Some((out.clone(), name.as_str()))
+        };
         match missing {
             Some((root, rest)) => new_trees.entry(root).or_default().push((rest, content)),
             None => in_place.push((out.join(name), content)),
@@ -441,7 +438,7 @@ pub fn write_outputs(output: &JobOutput) -> Result<usize, StandaloneError> {
 /// Creates the directory `root` (which does not exist) holding `files` (named relative to it): everything is
 /// written under a temporary name beside `root`, which is then renamed to `root`; on failure the temporary
 /// tree is removed.
-fn write_new_tree(root: &Path, files: &[(String, &String)]) -> Result<(), StandaloneError> {
+fn write_new_tree(root: &Path, files: &[(&str, &String)]) -> Result<(), StandaloneError> {
     let parent = root.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     let base = root
@@ -481,12 +478,9 @@ fn write_new_tree(root: &Path, files: &[(String, &String)]) -> Result<(), Standa
     })
 }
 
-/// Writes `path` via a temporary file beside it and a rename.
-pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
+/// Writes `path`, in a directory that exists, via a temporary file beside it and a rename.
+fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -100,11 +100,8 @@ impl Compiled {
         cache: &Arc<ParseCache>,
     ) -> Result<Compiled, CompileError> {
         let resolver = Resolver {
-            includes: includes.to_vec(),
-            shared: Shared::default(),
-            preparsed: RefCell::default(),
-            source_info_in_pool: false,
             cache: Some(cache.clone()),
+            ..Resolver::new(includes, HashMap::new(), false)
         };
         let (pool, parsed) = quiet_protox_panics(files, || compile_files(resolver, files))?;
         Ok(Compiled {

@@ -9,7 +9,7 @@
 pub mod bufconfig;
 pub mod check;
 pub mod cli;
-pub mod color;
+pub use cli_text::color;
 pub mod compile;
 pub mod descriptor;
 pub mod floatfmt;

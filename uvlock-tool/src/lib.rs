@@ -5,7 +5,7 @@
 //! [`plan`], whose result is checked ([`diff`]) or written atomically ([`fsio`]). [`cli`] ties them together.
 
 pub mod cli;
-pub mod color;
+pub use cli_text::color;
 pub mod diff;
 pub mod error;
 pub mod fsio;

@@ -44,6 +44,13 @@ pub fn diff(text: &str) -> String {
 mod tests {
     #[test]
     fn colors_diff_lines_only() {
+        let text =
+            "stale: a.py\n--- a.py (on disk)\n+++ a.py (generated)\n@@ -1 +1 @@\n-x\n+y\n z\n";
+        assert_eq!(
+            super::diff(text),
+            "stale: a.py\n\x1b[1m--- a.py (on disk)\x1b[0m\n\x1b[1m+++ a.py (generated)\x1b[0m\n\
+             \x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-x\x1b[0m\n\x1b[32m+y\x1b[0m\n z\n"
+        );
         let text = "error: x\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x\n+y\n z\n";
         assert_eq!(
             super::diff(text),

@@ -1,12 +1,12 @@
 //! Without arguments (how protoc and buf start plugins): the plugin, request on stdin, response on stdout.
-//! With a subcommand (`generate`, `check`): the standalone command line of [`protoc_gen_ameide_py::cli`].
+//! With a subcommand (`generate`, `check`): the standalone command line of [`protoc_gen_ameide_py::standalone::cli`].
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use protoc_gen_ameide_py::cli::{self, Cli};
-use protoc_gen_ameide_py::compile::{external, CAPTURE_ENV};
+use protoc_gen_ameide_py::standalone::cli::{self, Cli};
+use protoc_gen_ameide_py::standalone::compile::{external, CAPTURE_ENV};
 
 /// mimalloc: the compiler and the generators allocate many small objects on all cores, where glibc's malloc
 /// spent about a fifth of the time of a googleapis `generate`.

@@ -175,9 +175,28 @@ impl ModuleMap {
     }
 }
 
+/// Whether a generated name stays inside the output directory.
+pub fn is_safe_name(name: &str) -> bool {
+    let path = std::path::Path::new(name);
+    !name.is_empty()
+        && !path.is_absolute()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_names() {
+        assert!(is_safe_name("a/b_pb2.py"));
+        assert!(!is_safe_name("../a.py"));
+        assert!(!is_safe_name("/etc/x"));
+        assert!(!is_safe_name("a/../../b"));
+        assert!(!is_safe_name(""));
+    }
 
     #[test]
     fn module_name_follows_the_file_path() {

@@ -263,7 +263,7 @@ impl Workspace {
         for module in &self.modules {
             let root = self.dir.join(&module.path);
             let mut names = Vec::new();
-            crate::compile::collect(&root, &root, &mut names).map_err(|e| ConfigError::Read {
+            super::inputs::collect(&root, &root, &mut names).map_err(|e| ConfigError::Read {
                 file: root.display().to_string(),
                 message: e.to_string(),
             })?;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check;
-use crate::compile::Driver;
-use crate::standalone::{self, JobOutput, Plan};
+use super::check;
+use super::compile::Driver;
+use super::{generate_outputs, write_outputs, JobOutput, Plan};
 
 /// The `--version` text: the crate version and the reference versions reproduced by default.
 pub const VERSION: &str = concat!(
@@ -152,7 +152,7 @@ impl Inputs {
     /// come with their source line.
     fn regenerate(&self) -> Result<Vec<JobOutput>, String> {
         let plan = self.plan()?;
-        standalone::generate_outputs(&plan, self.driver())
+        generate_outputs(&plan, self.driver())
             .map_err(|e| with_source(&e.to_string(), &plan.includes))
     }
 
@@ -213,7 +213,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(message) => return fail(&message),
             };
             for output in &outputs {
-                match standalone::write_outputs(output) {
+                match write_outputs(output) {
                     Ok(written) => eprintln!(
                         "{}: {} files generated, {written} written",
                         output.job.out.display(),

@@ -12,8 +12,8 @@ use std::path::Path;
 
 use similar::TextDiff;
 
+use super::plan::JobOutput;
 use crate::options::Options;
-use crate::standalone::JobOutput;
 
 /// One difference between disk and the regenerated outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,35 @@
+//! Why a standalone run failed: one line naming the file, directory or parameter.
+
+use std::path::Path;
+
+use thiserror::Error;
+
+use super::bufconfig::ConfigError;
+use super::compile::CompileError;
+
+/// A standalone-mode failure, one line naming the file, directory or parameter (compile errors: one line per
+/// .proto error).
+#[derive(Debug, Error)]
+pub enum StandaloneError {
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{out}: {message}")]
+    Generate { out: String, message: String },
+    #[error("{out}: generated file name `{name}` is absolute or contains `..`; refusing to write outside the output directory")]
+    UnsafeName { out: String, name: String },
+    #[error("{out}: `{name}` would be written twice (package files under `strategy: directory` need package_files=leaf)")]
+    Duplicate { out: String, name: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("no .proto files found under {0}")]
+    NoFiles(String),
+}
+
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> StandaloneError {
+    StandaloneError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}

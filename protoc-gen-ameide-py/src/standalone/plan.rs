@@ -1,0 +1,143 @@
+//! What a standalone run generates: which files go to which output directory with which parameter, from
+//! `buf.gen.yaml` or the command line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::bufconfig::{Strategy, Workspace};
+use super::error::StandaloneError;
+use super::inputs;
+
+/// One output directory with its parameter, like one plugin entry of `buf.gen.yaml`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub out: PathBuf,
+    pub parameter: String,
+    pub strategy: Strategy,
+}
+
+/// Everything to generate.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub includes: Vec<PathBuf>,
+    /// Proto names to generate (relative to the include directories), sorted.
+    pub files: Vec<String>,
+    pub jobs: Vec<Job>,
+    /// The buf workspace the plan came from (for `--compiler buf`).
+    pub workspace: Option<PathBuf>,
+}
+
+impl Plan {
+    /// The plan of a `buf.gen.yaml` (with its `buf.yaml`).
+    pub fn from_template(template: &Path) -> Result<Plan, StandaloneError> {
+        let ws = Workspace::load(template)?;
+        let files = ws.files()?;
+        if files.is_empty() {
+            return Err(StandaloneError::NoFiles(ws.dir.display().to_string()));
+        }
+        Ok(Plan {
+            includes: ws.includes(),
+            files,
+            jobs: ws
+                .runs
+                .iter()
+                .map(|r| Job {
+                    out: if ws.dir == Path::new(".") {
+                        PathBuf::from(&r.out)
+                    } else {
+                        ws.dir.join(&r.out)
+                    },
+                    parameter: r.parameter.clone(),
+                    strategy: r.strategy,
+                })
+                .collect(),
+            workspace: Some(ws.dir.clone()),
+        })
+    }
+
+    /// The plan of `-I ... --out ... [--opt ...] [files]` (one request with all files, like protoc).
+    pub fn explicit(
+        includes: Vec<PathBuf>,
+        out: PathBuf,
+        parameter: String,
+        files: &[String],
+    ) -> Result<Plan, StandaloneError> {
+        let mut names: Vec<String> = if files.is_empty() {
+            inputs::all_protos(&includes).map_err(|e| StandaloneError::Io {
+                path: includes
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: e.to_string(),
+            })?
+        } else {
+            files
+                .iter()
+                .map(|f| inputs::proto_name(&includes, f))
+                .collect()
+        };
+        if names.is_empty() {
+            return Err(StandaloneError::NoFiles(
+                includes
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        if files.is_empty() {
+            names.sort();
+        }
+        Ok(Plan {
+            includes,
+            files: names,
+            jobs: vec![Job {
+                out,
+                parameter,
+                strategy: Strategy::All,
+            }],
+            workspace: None,
+        })
+    }
+}
+
+/// The generated files of one job: name (relative to `out`) → content.
+#[derive(Debug, Clone)]
+pub struct JobOutput {
+    pub job: Job,
+    pub files: BTreeMap<String, String>,
+}
+
+/// Groups files as buf's strategy does (directory: by parent directory, in sorted order).
+pub(crate) fn groups(files: &[String], strategy: Strategy) -> Vec<Vec<String>> {
+    match strategy {
+        Strategy::All => vec![files.to_vec()],
+        Strategy::Directory => {
+            let mut by_dir: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for f in files {
+                let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
+                by_dir.entry(dir).or_default().push(f.clone());
+            }
+            by_dir.into_values().collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_groups() {
+        let files = ["a/x.proto", "a/y.proto", "b/z.proto", "top.proto"].map(String::from);
+        assert_eq!(
+            groups(&files, Strategy::Directory),
+            vec![
+                vec!["top.proto".to_string()],
+                vec!["a/x.proto".to_string(), "a/y.proto".to_string()],
+                vec!["b/z.proto".to_string()],
+            ]
+        );
+    }
+}

@@ -130,6 +130,12 @@ fn invalid(path: &Path, message: impl Into<String>) -> ConfigError {
 }
 
 fn check_relative(path: &Path, key: &str, value: &str) -> Result<(), ConfigError> {
+    if value.trim().is_empty() {
+        return Err(invalid(
+            path,
+            format!("{key} is empty: give a directory relative to the workspace"),
+        ));
+    }
     let p = Path::new(value);
     if p.is_absolute()
         || p.components()

@@ -197,6 +197,19 @@ fn proto_snippet(line: &str, includes: &[PathBuf]) -> Option<String> {
 
 pub use cli_text::source_snippet;
 
+/// `24051 files written`, `19 files up to date, none written`, `19 files: 2 written, 17 already up to date`.
+fn written_summary(total: usize, written: usize) -> String {
+    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
+    match (written, total - written) {
+        (_, 0) => format!("{} written", files(total)),
+        (0, _) => format!("{} up to date, none written", files(total)),
+        (written, unchanged) => format!(
+            "{}: {written} written, {unchanged} already up to date",
+            files(total)
+        ),
+    }
+}
+
 fn fail(message: &str) -> ExitCode {
     for line in message.lines() {
         eprintln!("{line}");
@@ -215,9 +228,9 @@ pub fn run(cli: Cli) -> ExitCode {
             for output in &outputs {
                 match write_outputs(output) {
                     Ok(written) => eprintln!(
-                        "{}: {} files generated, {written} written",
+                        "{}: {}",
                         output.job.out.display(),
-                        output.files.len()
+                        written_summary(output.files.len(), written)
                     ),
                     Err(e) => return fail(&e.to_string()),
                 }

@@ -19,10 +19,12 @@ pub enum StandaloneError {
     Generate { out: String, message: String },
     #[error("{out}: generated file name `{name}` is absolute or contains `..`; refusing to write outside the output directory")]
     UnsafeName { out: String, name: String },
-    #[error("{out}: `{name}` would be written twice (package files under `strategy: directory` need package_files=leaf)")]
+    #[error("{out}: `{name}` would be written twice (package files under `strategy: directory` need package_files=leaf; two protos with one output name clash)")]
     Duplicate { out: String, name: String },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+    #[error("{0}: named twice among the files to generate (protoc fails on it too: \"Tried to write the same file twice.\")")]
+    NamedTwice(String),
     #[error("no .proto files found under {0}")]
     NoFiles(String),
 }

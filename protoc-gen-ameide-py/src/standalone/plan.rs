@@ -88,6 +88,11 @@ impl Plan {
         }
         if files.is_empty() {
             names.sort();
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            if let Some(twice) = names.iter().find(|name| !seen.insert(name.as_str())) {
+                return Err(StandaloneError::NamedTwice(twice.clone()));
+            }
         }
         Ok(Plan {
             includes,

@@ -163,6 +163,14 @@ impl ModuleMap {
             )
     }
 
+    /// The mappings whose root covers none of `files` (proto names): a typo, or the root of another tree.
+    pub fn unused(&self, files: &[String]) -> Vec<&PrefixMapping> {
+        self.mappings
+            .iter()
+            .filter(|m| !files.iter().any(|f| m.covers(&module_name(f))))
+            .collect()
+    }
+
     /// The importable module of a proto file, prefixed where mapped.
     pub fn python_module(&self, file: &str) -> String {
         self.prefixed(&module_name(file))

@@ -172,6 +172,14 @@ fn parse_prefix(item: &str, value: &str) -> Result<PrefixMapping, ParameterError
             "the root must be a relative proto path like `ameide_core_proto` or `google/cloud`",
         ));
     }
+    if root
+        .split('/')
+        .any(|c| c.starts_with('.') || c.ends_with('.'))
+    {
+        return Err(bad(
+            "a root directory name cannot start or end with `.`: it would not be a Python package",
+        ));
+    }
     if root.ends_with(".proto") {
         return Err(bad("the root is a directory, not a .proto file"));
     }

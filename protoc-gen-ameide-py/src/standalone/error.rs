@@ -25,6 +25,14 @@ pub enum StandaloneError {
     Io { path: String, message: String },
     #[error("{0}: named twice among the files to generate (protoc fails on it too: \"Tried to write the same file twice.\")")]
     NamedTwice(String),
+    #[error("{out}: prefix root `{root}` matches no .proto file to generate ({files}; their {depth} directories: {present}); a typo in the root, or a root of another tree?")]
+    UnusedPrefixRoot {
+        out: String,
+        root: String,
+        files: String,
+        depth: &'static str,
+        present: String,
+    },
     #[error("no .proto files found under {0}")]
     NoFiles(String),
 }

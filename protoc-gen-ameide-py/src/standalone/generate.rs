@@ -17,6 +17,7 @@ use crate::request::Request;
 
 /// Generates every job's files in memory.
 pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+    plan.check_prefix_roots()?;
     if driver == Driver::Embedded {
         if let Some(outputs) = chunked_outputs(plan) {
             return Ok(outputs);

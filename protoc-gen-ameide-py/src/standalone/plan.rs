@@ -1,12 +1,13 @@
 //! What a standalone run generates: which files go to which output directory with which parameter, from
 //! `buf.gen.yaml` or the command line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::bufconfig::{Strategy, Workspace};
 use super::error::StandaloneError;
 use super::inputs;
+use crate::options::Options;
 
 /// One output directory with its parameter, like one plugin entry of `buf.gen.yaml`.
 #[derive(Debug, Clone)]
@@ -107,6 +108,53 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// `generate` and `check` see every file to generate (a plugin request may hold one directory only), so
+    /// a `prefix=` root that covers none of them is a mistake that would silently leave stubs unprefixed.
+    /// Parameters that do not parse are left to the generator, which reports them.
+    pub fn check_prefix_roots(&self) -> Result<(), StandaloneError> {
+        for job in &self.jobs {
+            let Ok(options) = Options::parse(&job.parameter) else {
+                continue;
+            };
+            if let Some(unused) = options.modules.unused(&self.files).first() {
+                let components = unused.root.split('/').count();
+                let present: BTreeSet<String> = self
+                    .files
+                    .iter()
+                    .filter_map(|f| {
+                        let dirs: Vec<&str> = f.split('/').collect();
+                        (dirs.len() > components).then(|| dirs[..components].join("/"))
+                    })
+                    .collect();
+                let mut listed: Vec<&str> = present.iter().map(String::as_str).take(12).collect();
+                if present.len() > listed.len() {
+                    listed.push("...");
+                }
+                return Err(StandaloneError::UnusedPrefixRoot {
+                    out: job.out.display().to_string(),
+                    root: unused.root.clone(),
+                    files: match self.files.len() {
+                        1 => "1 file".to_string(),
+                        n => format!("{n} files"),
+                    },
+                    depth: if components == 1 {
+                        "top-level"
+                    } else {
+                        "leading"
+                    },
+                    present: if listed.is_empty() {
+                        "none".to_string()
+                    } else {
+                        listed.join(", ")
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The generated files of one job: name (relative to `out`) → content.
 #[derive(Debug, Clone)]
 pub struct JobOutput {
@@ -132,6 +180,47 @@ pub(crate) fn groups(files: &[String], strategy: Strategy) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(files: &[&str], parameter: &str) -> Plan {
+        Plan {
+            includes: vec![],
+            files: files.iter().map(|f| f.to_string()).collect(),
+            jobs: vec![Job {
+                out: PathBuf::from("gen"),
+                parameter: parameter.to_string(),
+                strategy: Strategy::All,
+            }],
+            workspace: None,
+        }
+    }
+
+    #[test]
+    fn a_prefix_root_matching_no_file_is_an_error_naming_the_roots_there_are() {
+        let files = ["acme_proto/v1/a.proto", "google/api/x.proto", "top.proto"];
+        assert!(plan(&files, "prefix=acme_proto:sdk")
+            .check_prefix_roots()
+            .is_ok());
+        assert!(plan(&files, "prefix=acme_proto/v1:sdk")
+            .check_prefix_roots()
+            .is_ok());
+        let err = plan(&files, "prefix=acme_proto:sdk,prefix=acme:acme_sdk.proto")
+            .check_prefix_roots()
+            .expect_err("unused root");
+        assert_eq!(
+            err.to_string(),
+            "gen: prefix root `acme` matches no .proto file to generate (3 files; their top-level directories: acme_proto, google); a typo in the root, or a root of another tree?"
+        );
+        let err = plan(&files, "prefix=google/apis:g")
+            .check_prefix_roots()
+            .expect_err("unused root");
+        assert!(
+            err.to_string()
+                .contains("their leading directories: acme_proto/v1, google/api)"),
+            "{err}"
+        );
+        // a bad parameter is the generator's to report
+        assert!(plan(&files, "prefix=").check_prefix_roots().is_ok());
+    }
 
     #[test]
     fn directory_groups() {

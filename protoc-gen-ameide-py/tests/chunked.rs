@@ -125,7 +125,7 @@ fn chunked_outputs_equal_one_compilation() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("protos");
     tree(&root);
-    let opt = "prefix=pkg:sdk.gen,package_files=all";
+    let opt = "prefix=common:sdk.gen,package_files=all";
     let one = generate(&root, &tmp.path().join("one"), 1, opt);
     assert!(
         one.status.success(),

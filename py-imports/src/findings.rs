@@ -1,0 +1,142 @@
+//! Which imports and strings of one source a rule flags, and which flagged imports cannot take the prefix.
+
+use memchr::memmem;
+
+use crate::statements::{self, ImportStatements};
+use crate::tokenizer::{is_name_byte, string_prefix, tokenize, Token, TokenKind};
+use crate::{BareImport, Mention, NotFixable, PrefixRule, Report, SyntaxError};
+
+pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
+    let tokens = tokenize(src);
+    let statements = statements::read(src, &tokens.tokens);
+    let mut bound_uses: Vec<(String, Option<usize>)> = Vec::new();
+    let mut imports = Vec::new();
+    for module in &statements.modules {
+        let Some(prefix) = rule.missing_prefix(&module.dotted) else {
+            continue;
+        };
+        let fixable = if module.binds_first {
+            let binding = module.dotted.split('.').next().unwrap_or_default();
+            let used_at = match bound_uses.iter().find(|(name, _)| name == binding) {
+                Some(&(_, at)) => at,
+                None => {
+                    let at = first_use(src, &tokens.tokens, &statements, binding.as_bytes());
+                    bound_uses.push((binding.to_string(), at));
+                    at
+                }
+            };
+            match used_at {
+                Some(used_at) => Err(NotFixable {
+                    binding: binding.to_string(),
+                    used_at,
+                }),
+                None => Ok(()),
+            }
+        } else {
+            Ok(())
+        };
+        imports.push(BareImport {
+            module: module.dotted.clone(),
+            prefix: prefix.to_string(),
+            offset: module.start,
+            fixable,
+        });
+    }
+    let mentions = tokens
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::String)
+        .filter_map(|t| {
+            let text = plain_string_text(&src[t.start..t.end])?;
+            let text = std::str::from_utf8(text).ok()?;
+            if !is_dotted_path(text) {
+                return None;
+            }
+            let prefix = rule.missing_prefix(text)?;
+            Some(Mention {
+                text: text.to_string(),
+                prefix: prefix.to_string(),
+                offset: t.start,
+            })
+        })
+        .collect();
+    let lexical = tokens.error.map(|e| SyntaxError {
+        offset: e.offset,
+        message: e.kind.to_string(),
+    });
+    let statement = statements.error.map(|e| SyntaxError {
+        offset: e.offset,
+        message: e.message.to_string(),
+    });
+    let error = match (lexical, statement) {
+        (Some(l), Some(s)) if s.offset < l.offset => Some(s),
+        (l, s) => l.or(s),
+    };
+    Report {
+        imports,
+        mentions,
+        error,
+    }
+}
+
+/// The text between the quotes of a `str` literal without replacement fields (no `b`, `f`, `t` prefix).
+fn plain_string_text(literal: &[u8]) -> Option<&[u8]> {
+    let quote_at = literal.iter().position(|&c| c == b'"' || c == b'\'')?;
+    let flags = string_prefix(&literal[..quote_at]).unwrap_or_default();
+    if flags.format || flags.bytes {
+        return None;
+    }
+    let body = &literal[quote_at..];
+    let quotes = if body.len() >= 6 && body[1] == body[0] && body[2] == body[0] {
+        3
+    } else {
+        1
+    };
+    body.get(quotes..body.len() - quotes)
+}
+
+/// `a.b.c`: identifiers joined by single dots.
+fn is_dotted_path(text: &str) -> bool {
+    text.split('.').all(|part| {
+        part.bytes().next().is_some_and(|c| !c.is_ascii_digit()) && part.bytes().all(is_name_byte)
+    })
+}
+
+/// Where the file first uses `name` other than as part of a module path or an attribute (`x.name`): a name
+/// token, or `name` as a whole identifier inside any string (f-string fields, string annotations, `globals()`
+/// keys — a use there is a use too).
+fn first_use(
+    src: &[u8],
+    tokens: &[Token],
+    statements: &ImportStatements,
+    name: &[u8],
+) -> Option<usize> {
+    let finder = memmem::Finder::new(name);
+    let mut after_dot = false;
+    for t in tokens {
+        let text = &src[t.start..t.end];
+        match t.kind {
+            TokenKind::Comment | TokenKind::Nl => continue,
+            TokenKind::Name
+                if text == name
+                    && !after_dot
+                    && statements.path_names.binary_search(&t.start).is_err() =>
+            {
+                return Some(t.start)
+            }
+            TokenKind::String => {
+                let whole = finder.find_iter(text).find(|&at| {
+                    let before = at.checked_sub(1).map(|i| text[i]);
+                    let after = text.get(at + name.len()).copied();
+                    !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
+                });
+                if let Some(at) = whole {
+                    return Some(t.start + at);
+                }
+            }
+            _ => {}
+        }
+        after_dot = t.kind == TokenKind::Op && text == b".";
+    }
+    None
+}

@@ -103,8 +103,8 @@ fn is_dotted_path(text: &str) -> bool {
 }
 
 /// Where the file first uses `name` other than as part of a module path or an attribute (`x.name`): a name
-/// token, or `name` as a whole identifier inside any string (f-string fields, string annotations, `globals()`
-/// keys — a use there is a use too).
+/// token, or `name` as a whole identifier inside a string — f-string fields are code, and a string annotation
+/// (`"name.x.Y"`) or a `globals()` key is a use too. A string alone on its line (a docstring) is not.
 fn first_use(
     src: &[u8],
     tokens: &[Token],
@@ -112,22 +112,35 @@ fn first_use(
     name: &[u8],
 ) -> Option<usize> {
     let finder = memmem::Finder::new(name);
-    let mut after_dot = false;
-    for t in tokens {
-        let text = &src[t.start..t.end];
+    let significant: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Nl))
+        .collect();
+    let text = |t: &Token| &src[t.start..t.end];
+    let is = |t: Option<&&Token>, kind: TokenKind, what: &[u8]| {
+        t.is_some_and(|t| t.kind == kind && (what.is_empty() || text(t) == what))
+    };
+    for (i, t) in significant.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| significant.get(j));
+        let after = significant.get(i + 1);
         match t.kind {
-            TokenKind::Comment | TokenKind::Nl => continue,
             TokenKind::Name
-                if text == name
-                    && !after_dot
+                if text(t) == name
+                    && !is(before, TokenKind::Op, b".")
                     && statements.path_names.binary_search(&t.start).is_err() =>
             {
                 return Some(t.start)
             }
             TokenKind::String => {
-                let whole = finder.find_iter(text).find(|&at| {
-                    let before = at.checked_sub(1).map(|i| text[i]);
-                    let after = text.get(at + name.len()).copied();
+                let alone = (before.is_none() || is(before, TokenKind::Newline, b""))
+                    && (after.is_none() || is(after, TokenKind::Newline, b""));
+                if alone {
+                    continue;
+                }
+                let literal = text(t);
+                let whole = finder.find_iter(literal).find(|&at| {
+                    let before = at.checked_sub(1).map(|i| literal[i]);
+                    let after = literal.get(at + name.len()).copied();
                     !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
                 });
                 if let Some(at) = whole {
@@ -136,7 +149,6 @@ fn first_use(
             }
             _ => {}
         }
-        after_dot = t.kind == TokenKind::Op && text == b".";
     }
     None
 }

@@ -96,8 +96,9 @@ fn write_new_tree(root: &Path, files: &[(&str, &String)]) -> Result<(), Standalo
     })
 }
 
-/// Writes `path`, in a directory that exists, via a temporary file beside it and a rename.
-fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
+/// Writes `path`, in a directory that exists, via a temporary file beside it and a rename; a file replaced
+/// keeps its permissions (an executable script stays executable).
+pub(crate) fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path
         .file_name()
@@ -109,6 +110,9 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
         let _ = std::fs::remove_file(&tmp);
         io_error(path, e)
     })?;
+    if let Ok(old) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, old.permissions());
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io_error(path, e)

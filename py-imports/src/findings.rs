@@ -7,8 +7,12 @@ use crate::tokenizer::{is_name_byte, string_prefix, tokenize, Token, TokenKind};
 use crate::{BareImport, Mention, NotFixable, PrefixRule, Report, SyntaxError};
 
 pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
-    let tokens = tokenize(src);
-    let statements = statements::read(src, &tokens.tokens);
+    let mut mentions = Vec::new();
+    let statements = statements::read(src, |t| {
+        if let Some(mention) = mention(src, t, rule) {
+            mentions.push(mention);
+        }
+    });
     let mut bound_uses: Vec<(String, Option<usize>)> = Vec::new();
     let mut imports = Vec::new();
     for module in &statements.modules {
@@ -20,7 +24,7 @@ pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
             let used_at = match bound_uses.iter().find(|(name, _)| name == binding) {
                 Some(&(_, at)) => at,
                 None => {
-                    let at = first_use(src, &tokens.tokens, &statements, binding.as_bytes());
+                    let at = first_use(src, &statements, binding.as_bytes());
                     bound_uses.push((binding.to_string(), at));
                     at
                 }
@@ -42,25 +46,7 @@ pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
             fixable,
         });
     }
-    let mentions = tokens
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::String)
-        .filter_map(|t| {
-            let text = plain_string_text(&src[t.start..t.end])?;
-            let text = std::str::from_utf8(text).ok()?;
-            if !is_dotted_path(text) {
-                return None;
-            }
-            let prefix = rule.missing_prefix(text)?;
-            Some(Mention {
-                text: text.to_string(),
-                prefix: prefix.to_string(),
-                offset: t.start,
-            })
-        })
-        .collect();
-    let lexical = tokens.error.map(|e| SyntaxError {
+    let lexical = statements.lex_error.map(|e| SyntaxError {
         offset: e.offset,
         message: e.kind.to_string(),
     });
@@ -77,6 +63,21 @@ pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
         mentions,
         error,
     }
+}
+
+/// A string token whose whole text is a module path lacking its prefix.
+fn mention(src: &[u8], t: Token, rule: &impl PrefixRule) -> Option<Mention> {
+    let text = plain_string_text(&src[t.start..t.end])?;
+    if !is_dotted_path(text) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let prefix = rule.missing_prefix(text)?;
+    Some(Mention {
+        text: text.to_string(),
+        prefix: prefix.to_string(),
+        offset: t.start,
+    })
 }
 
 /// The text between the quotes of a `str` literal without replacement fields (no `b`, `f`, `t` prefix).
@@ -96,22 +97,18 @@ fn plain_string_text(literal: &[u8]) -> Option<&[u8]> {
 }
 
 /// `a.b.c`: identifiers joined by single dots.
-fn is_dotted_path(text: &str) -> bool {
-    text.split('.').all(|part| {
-        part.bytes().next().is_some_and(|c| !c.is_ascii_digit()) && part.bytes().all(is_name_byte)
+fn is_dotted_path(text: &[u8]) -> bool {
+    text.split(|&c| c == b'.').all(|part| {
+        part.first().is_some_and(|c| !c.is_ascii_digit()) && part.iter().all(|&c| is_name_byte(c))
     })
 }
 
 /// Where the file first uses `name` other than as part of a module path or an attribute (`x.name`): a name
 /// token, or `name` as a whole identifier inside a string — f-string fields are code, and a string annotation
 /// (`"name.x.Y"`) or a `globals()` key is a use too. A string alone on its line (a docstring) is not.
-fn first_use(
-    src: &[u8],
-    tokens: &[Token],
-    statements: &ImportStatements,
-    name: &[u8],
-) -> Option<usize> {
+fn first_use(src: &[u8], statements: &ImportStatements, name: &[u8]) -> Option<usize> {
     let finder = memmem::Finder::new(name);
+    let tokens = tokenize(src).tokens;
     let significant: Vec<&Token> = tokens
         .iter()
         .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Nl))

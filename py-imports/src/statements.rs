@@ -3,7 +3,7 @@
 //! the same line (`if TYPE_CHECKING: import a`). Bodies of functions, classes, `if`/`try` blocks are statements
 //! like any other: indentation does not matter here.
 
-use crate::tokenizer::{Token, TokenKind};
+use crate::tokenizer::{LexError, Lexer, Token, TokenKind};
 
 /// The module path of an absolute import, with its exact span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,30 +35,29 @@ pub struct ImportStatements {
     pub path_names: Vec<usize>,
     /// The first malformed import statement.
     pub error: Option<StatementError>,
+    /// The lexical error that ended the reading.
+    pub lex_error: Option<LexError>,
 }
 
-/// Reads the import statements of `tokens` (of `src`).
-pub fn read(src: &[u8], tokens: &[Token]) -> ImportStatements {
-    let significant: Vec<Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Nl))
-        .copied()
-        .collect();
+/// Reads the import statements of `src` in one pass over its tokens (none is kept); `on_string` sees each
+/// string literal token.
+pub fn read(src: &[u8], on_string: impl FnMut(Token)) -> ImportStatements {
     let mut reader = Reader {
         src,
-        tokens: &significant,
-        i: 0,
+        lexer: Lexer::new(src),
+        peeked: None,
+        on_string,
         out: ImportStatements::default(),
     };
     let mut depth = 0usize;
     let mut at_start = true;
-    while let Some(&token) = significant.get(reader.i) {
+    while let Some(token) = reader.peek() {
+        reader.bump();
         if at_start
             && token.kind == TokenKind::Name
             && matches!(reader.text(token), b"import" | b"from")
         {
             let from = reader.text(token) == b"from";
-            reader.i += 1;
             let statement = if from {
                 reader.import_from()
             } else {
@@ -79,35 +78,56 @@ pub fn read(src: &[u8], tokens: &[Token]) -> ImportStatements {
             (TokenKind::Op, b";" | b":") if depth == 0 => at_start = true,
             _ => {}
         }
-        reader.i += 1;
     }
     reader.out
 }
 
-struct Reader<'a> {
+struct Reader<'a, F> {
     src: &'a [u8],
-    tokens: &'a [Token],
-    i: usize,
+    lexer: Lexer<'a>,
+    /// The next significant token (not a comment or NL), once looked at.
+    peeked: Option<Token>,
+    on_string: F,
     out: ImportStatements,
 }
 
-impl Reader<'_> {
+impl<F: FnMut(Token)> Reader<'_, F> {
     fn text(&self, token: Token) -> &[u8] {
         &self.src[token.start..token.end]
     }
 
-    fn peek(&self) -> Option<Token> {
-        self.tokens.get(self.i).copied()
+    /// The next significant token, without consuming it.
+    fn peek(&mut self) -> Option<Token> {
+        if self.peeked.is_none() {
+            for token in self.lexer.by_ref() {
+                match token {
+                    Ok(t) if matches!(t.kind, TokenKind::Comment | TokenKind::Nl) => continue,
+                    Ok(t) => {
+                        if t.kind == TokenKind::String {
+                            (self.on_string)(t);
+                        }
+                        self.peeked = Some(t);
+                    }
+                    Err(e) => self.out.lex_error = Some(e),
+                }
+                break;
+            }
+        }
+        self.peeked
     }
 
-    fn error(&self, message: &'static str) -> StatementError {
+    fn bump(&mut self) {
+        self.peeked = None;
+    }
+
+    fn error(&mut self, message: &'static str) -> StatementError {
         StatementError {
             offset: self.peek().map_or(self.src.len(), |t| t.start),
             message,
         }
     }
 
-    fn at(&self, kind: TokenKind, text: &[u8]) -> bool {
+    fn at(&mut self, kind: TokenKind, text: &[u8]) -> bool {
         self.peek()
             .is_some_and(|t| t.kind == kind && self.text(t) == text)
     }
@@ -115,14 +135,16 @@ impl Reader<'_> {
     /// Consumes the token when it is `kind` with `text`.
     fn eat(&mut self, kind: TokenKind, text: &[u8]) -> bool {
         let found = self.at(kind, text);
-        self.i += usize::from(found);
+        if found {
+            self.bump();
+        }
         found
     }
 
     fn name(&mut self, message: &'static str) -> Result<Token, StatementError> {
         match self.peek() {
             Some(t) if t.kind == TokenKind::Name => {
-                self.i += 1;
+                self.bump();
                 Ok(t)
             }
             _ => Err(self.error(message)),
@@ -204,7 +226,7 @@ impl Reader<'_> {
     }
 
     /// The statement must end here: a line end, `;`, or the end of the file.
-    fn end(&self) -> Result<(), StatementError> {
+    fn end(&mut self) -> Result<(), StatementError> {
         match self.peek() {
             None => Ok(()),
             Some(t) if t.kind == TokenKind::Newline => Ok(()),
@@ -215,7 +237,7 @@ impl Reader<'_> {
 
     fn skip_to_line_end(&mut self) {
         while self.peek().is_some_and(|t| t.kind != TokenKind::Newline) {
-            self.i += 1;
+            self.bump();
         }
     }
 }
@@ -223,12 +245,10 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenizer::tokenize;
 
     fn modules(src: &str) -> Vec<(String, &str, bool)> {
-        let tokens = tokenize(src.as_bytes());
-        assert_eq!(tokens.error, None);
-        let found = read(src.as_bytes(), &tokens.tokens);
+        let found = read(src.as_bytes(), |_| {});
+        assert_eq!(found.lex_error, None);
         assert_eq!(found.error, None, "{src}");
         found
             .modules
@@ -267,10 +287,7 @@ mod tests {
 
     #[test]
     fn malformed_statements() {
-        let error = |src: &str| {
-            let tokens = tokenize(src.as_bytes());
-            read(src.as_bytes(), &tokens.tokens).error
-        };
+        let error = |src: &str| read(src.as_bytes(), |_| {}).error;
         assert_eq!(
             error("import\n"),
             Some(StatementError {

@@ -77,23 +77,14 @@ pub struct Tokens {
 
 /// Tokenizes `src` (a UTF-8 byte-order mark is skipped).
 pub fn tokenize(src: &[u8]) -> Tokens {
-    let start = if src.starts_with(b"\xef\xbb\xbf") {
-        3
-    } else {
-        0
-    };
-    let mut lexer = Lexer {
-        src,
-        pos: start,
-        tokens: Vec::with_capacity(src.len() / 4),
-        brackets: Vec::new(),
-        line_has_token: false,
-    };
-    let error = lexer.run().err();
-    Tokens {
-        tokens: lexer.tokens,
-        error,
+    let mut out = Tokens::default();
+    for token in Lexer::new(src) {
+        match token {
+            Ok(token) => out.tokens.push(token),
+            Err(e) => out.error = Some(e),
+        }
     }
+    out
 }
 
 /// The length of the line end at `pos` (`\n`, `\r\n` or `\r`), 0 when there is none.
@@ -216,111 +207,159 @@ fn number_end(src: &[u8], pos: usize) -> usize {
     i
 }
 
-struct Lexer<'a> {
+/// The tokens of a source one by one, up to its first error (the last item then); nothing is kept.
+pub struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
-    tokens: Vec<Token>,
     /// Open brackets and where they are.
     brackets: Vec<(u8, usize)>,
     /// Whether the current logical line has a token other than a comment.
     line_has_token: bool,
+    done: bool,
 }
 
-impl Lexer<'_> {
-    fn push(&mut self, kind: TokenKind, start: usize, end: usize) {
+impl Iterator for Lexer<'_> {
+    type Item = Result<Token, LexError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.next_token();
+        if !matches!(next, Some(Ok(_))) {
+            self.done = true;
+        }
+        next
+    }
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer at the start of `src` (after a UTF-8 byte-order mark).
+    pub fn new(src: &'a [u8]) -> Self {
+        Lexer {
+            src,
+            pos: if src.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            },
+            brackets: Vec::new(),
+            line_has_token: false,
+            done: false,
+        }
+    }
+
+    fn token(
+        &mut self,
+        kind: TokenKind,
+        start: usize,
+        end: usize,
+    ) -> Option<Result<Token, LexError>> {
         if !matches!(
             kind,
             TokenKind::Comment | TokenKind::Nl | TokenKind::Newline
         ) {
             self.line_has_token = true;
         }
-        self.tokens.push(Token { kind, start, end });
         self.pos = end;
+        Some(Ok(Token { kind, start, end }))
     }
 
-    fn error(&self, offset: usize, kind: LexErrorKind) -> LexError {
-        LexError { offset, kind }
+    fn error(&self, offset: usize, kind: LexErrorKind) -> Option<Result<Token, LexError>> {
+        Some(Err(LexError { offset, kind }))
     }
 
-    fn run(&mut self) -> Result<(), LexError> {
+    fn string(
+        &mut self,
+        start: usize,
+        quote: usize,
+        flags: strings::Flags,
+    ) -> Option<Result<Token, LexError>> {
+        match strings::scan(self.src, start, quote, flags, 0) {
+            Ok(end) => self.token(TokenKind::String, start, end),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn next_token(&mut self) -> Option<Result<Token, LexError>> {
         let src = self.src;
         while let Some(&c) = src.get(self.pos) {
             let pos = self.pos;
-            match c {
-                b' ' | b'\t' | 0x0c => self.pos += 1,
+            return match c {
+                b' ' | b'\t' | 0x0c => {
+                    self.pos += 1;
+                    continue;
+                }
                 b'\n' | b'\r' => {
                     let kind = if self.brackets.is_empty() && self.line_has_token {
                         TokenKind::Newline
                     } else {
                         TokenKind::Nl
                     };
-                    self.push(kind, pos, pos + newline_len(src, pos));
                     self.line_has_token = false;
+                    self.token(kind, pos, pos + newline_len(src, pos))
                 }
                 b'#' => {
                     let end =
                         memchr::memchr2(b'\n', b'\r', &src[pos..]).map_or(src.len(), |n| pos + n);
-                    self.push(TokenKind::Comment, pos, end);
+                    self.token(TokenKind::Comment, pos, end)
                 }
                 b'\\' => match newline_len(src, pos + 1) {
                     0 if pos + 1 == src.len() => {
-                        return Err(self.error(pos, LexErrorKind::EofAfterContinuation))
+                        self.error(pos, LexErrorKind::EofAfterContinuation)
                     }
-                    0 => return Err(self.error(pos, LexErrorKind::BadContinuation)),
-                    n => self.pos += 1 + n,
+                    0 => self.error(pos, LexErrorKind::BadContinuation),
+                    n => {
+                        self.pos += 1 + n;
+                        continue;
+                    }
                 },
-                b'"' | b'\'' => {
-                    let end = strings::scan(src, pos, pos, strings::Flags::default(), 0)?;
-                    self.push(TokenKind::String, pos, end);
-                }
-                b'0'..=b'9' => self.push(TokenKind::Number, pos, number_end(src, pos)),
+                b'"' | b'\'' => self.string(pos, pos, strings::Flags::default()),
+                b'0'..=b'9' => self.token(TokenKind::Number, pos, number_end(src, pos)),
                 b'.' if src.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
-                    self.push(TokenKind::Number, pos, number_end(src, pos))
+                    self.token(TokenKind::Number, pos, number_end(src, pos))
                 }
                 c if is_name_start(c) => {
                     let end = name_end(src, pos);
                     match (src.get(end), string_prefix(&src[pos..end])) {
-                        (Some(b'"' | b'\''), Some(flags)) => {
-                            let end = strings::scan(src, pos, end, flags, 0)?;
-                            self.push(TokenKind::String, pos, end);
-                        }
-                        _ => self.push(TokenKind::Name, pos, end),
+                        (Some(b'"' | b'\''), Some(flags)) => self.string(pos, end, flags),
+                        _ => self.token(TokenKind::Name, pos, end),
                     }
                 }
-                _ => self.operator(pos)?,
-            }
+                _ => self.operator(pos),
+            };
         }
         if let Some(&(open, at)) = self.brackets.first() {
-            return Err(self.error(at, LexErrorKind::NeverClosed(char::from(open))));
+            return self.error(at, LexErrorKind::NeverClosed(char::from(open)));
         }
         if self.line_has_token {
-            self.push(TokenKind::Newline, src.len(), src.len());
+            self.line_has_token = false;
+            return self.token(TokenKind::Newline, src.len(), src.len());
         }
-        Ok(())
+        None
     }
 
-    fn operator(&mut self, pos: usize) -> Result<(), LexError> {
+    fn operator(&mut self, pos: usize) -> Option<Result<Token, LexError>> {
         let src = self.src;
         let len = operator_len(&src[pos..]);
         if len == 0 {
-            return Err(self.error(pos, LexErrorKind::InvalidCharacter(src[pos])));
+            return self.error(pos, LexErrorKind::InvalidCharacter(src[pos]));
         }
         match src[pos] {
             c @ (b'(' | b'[' | b'{') => self.brackets.push((c, pos)),
             c @ (b')' | b']' | b'}') => match self.brackets.pop() {
-                None => return Err(self.error(pos, LexErrorKind::Unmatched(char::from(c)))),
+                None => return self.error(pos, LexErrorKind::Unmatched(char::from(c))),
                 Some((open, _)) if strings::closing(open) != c => {
-                    return Err(self.error(
+                    return self.error(
                         pos,
                         LexErrorKind::Mismatched(char::from(c), char::from(open)),
-                    ))
+                    )
                 }
                 Some(_) => {}
             },
             _ => {}
         }
-        self.push(TokenKind::Op, pos, pos + len);
-        Ok(())
+        self.token(TokenKind::Op, pos, pos + len)
     }
 }
 

@@ -263,7 +263,12 @@ impl Summary {
             s.errors += usize::from(report.error.is_some());
             s.warnings += report.mentions.len();
             s.files_with_imports += usize::from(!report.imports.is_empty());
-            let ok = count_fixable(report);
+            // a file that is not Python is never fixed: nothing in it counts as fixable
+            let ok = if report.error.is_some() {
+                0
+            } else {
+                count_fixable(report)
+            };
             if fix && file.fixed {
                 s.fixed += ok;
             } else {

@@ -98,3 +98,52 @@ pub fn cpython_verdict(
         Err(text)
     }
 }
+
+/// The rule of [`MAPPINGS`] for in-process scans, written independently of protoc-gen-ameide-py's `ModuleMap`:
+/// a module path at or under a root lacks the root's prefix unless it is spelled with a prefix already or is
+/// the protobuf runtime's (`google.protobuf`).
+pub struct TestRule {
+    roots: Vec<(String, String)>,
+}
+
+impl Default for TestRule {
+    fn default() -> Self {
+        TestRule {
+            roots: MAPPINGS
+                .iter()
+                .map(|(root, prefix)| (root.replace('/', "."), prefix.to_string()))
+                .collect(),
+        }
+    }
+}
+
+fn within(module: &str, package: &str) -> bool {
+    module
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+impl py_imports::PrefixRule for TestRule {
+    fn missing_prefix(&self, module: &str) -> Option<&str> {
+        if within(module, "google.protobuf")
+            || self
+                .roots
+                .iter()
+                .any(|(root, prefix)| within(module, &format!("{prefix}.{root}")))
+        {
+            return None;
+        }
+        self.roots
+            .iter()
+            .filter(|(root, _)| within(module, root))
+            .max_by_key(|(root, _)| root.len())
+            .map(|(_, prefix)| prefix.as_str())
+    }
+
+    fn leading_names(&self) -> Vec<String> {
+        self.roots
+            .iter()
+            .map(|(root, _)| root.split('.').next().unwrap_or_default().to_string())
+            .collect()
+    }
+}

@@ -9,6 +9,7 @@ pub mod oracle;
 pub mod parity;
 pub mod plugin;
 pub mod provision;
+pub mod pygen;
 pub mod reference;
 pub mod standalone;
 pub mod toolchains;

@@ -4,6 +4,7 @@ pub mod cache;
 pub mod compare;
 pub mod corpus;
 pub mod distribution;
+pub mod example;
 pub mod imports;
 pub mod oracle;
 pub mod parity;

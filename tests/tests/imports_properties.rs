@@ -11,85 +11,10 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use e2e_tests::cache::locked_scratch;
-use e2e_tests::imports::{counts, cpython_verdict, run_imports, FixCase, TestRule};
+use e2e_tests::imports::{check_fix, counts, cpython_verdict, run_imports, FixCase, TestRule};
 use e2e_tests::provision::python_tools;
 use e2e_tests::pygen::{program, Rng};
-use py_imports::tokenizer::{tokenize, TokenKind};
-use py_imports::{Report, Scanner};
-
-/// Tokens as (kind, text).
-fn token_texts(src: &[u8]) -> Option<Vec<(TokenKind, Vec<u8>, usize)>> {
-    let tokens = tokenize(src);
-    if tokens.error.is_some() {
-        return None;
-    }
-    Some(
-        tokens
-            .tokens
-            .iter()
-            .map(|t| (t.kind, src[t.start..t.end].to_vec(), t.start))
-            .collect(),
-    )
-}
-
-/// Checks the token property of one fix; `Err` describes the violation.
-fn check_fix(src: &[u8], report: &Report, scanner: &Scanner<TestRule>) -> Result<(), String> {
-    let Some(fixed) = report.fixed(src) else {
-        return Ok(());
-    };
-    let before = token_texts(src).ok_or("the source has a lexical error but was fixed")?;
-    let after = token_texts(&fixed).ok_or("the fixed source has a lexical error")?;
-    let mut inserts: Vec<(usize, &str)> = report
-        .imports
-        .iter()
-        .filter(|i| i.fixable.is_ok())
-        .map(|i| (i.offset, i.prefix.as_str()))
-        .collect();
-    inserts.reverse();
-    let mut j = 0;
-    for (kind, text, start) in &before {
-        if inserts.last().is_some_and(|(offset, _)| offset == start) {
-            let (_, prefix) = inserts.pop().unwrap_or_default();
-            for part in prefix.split('.') {
-                let expect = [
-                    (TokenKind::Name, part.as_bytes()),
-                    (TokenKind::Op, b".".as_slice()),
-                ];
-                for (k, t) in expect {
-                    match after.get(j) {
-                        Some((ak, at, _)) if *ak == k && at == t => j += 1,
-                        other => return Err(format!("expected the prefix token {t:?} before offset {start}, found {other:?}")),
-                    }
-                }
-            }
-        }
-        match after.get(j) {
-            Some((ak, at, _)) if ak == kind && at == text => j += 1,
-            other => {
-                return Err(format!(
-                    "token {:?} at {start} became {other:?}",
-                    String::from_utf8_lossy(text)
-                ))
-            }
-        }
-    }
-    if j != after.len() || !inserts.is_empty() {
-        return Err(format!(
-            "{} extra tokens, {} insertions not at a token",
-            after.len() - j,
-            inserts.len()
-        ));
-    }
-    let again = scanner.scan(&fixed);
-    if again.imports.iter().any(|i| i.fixable.is_ok()) || again.error.is_some() {
-        return Err(format!("a second scan still finds: {again:?}"));
-    }
-    let not_fixable = report.imports.iter().filter(|i| i.fixable.is_err()).count();
-    if again.imports.len() != not_fixable || again.mentions.len() != report.mentions.len() {
-        return Err("the second scan reports different imports or mentions".into());
-    }
-    Ok(())
-}
+use py_imports::Scanner;
 
 fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
     let mut out = src.to_vec();

@@ -97,17 +97,37 @@ pub(crate) fn newline_len(src: &[u8], pos: usize) -> usize {
     }
 }
 
+/// The bytes of identifiers: ASCII letters, digits, `_`, and every byte of a non-ASCII character.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    table
+};
+
 pub(crate) fn is_name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    NAME_BYTES[usize::from(c)]
 }
 
 fn is_name_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    is_name_byte(c) && !c.is_ascii_digit()
 }
 
 /// The end of the identifier starting at `pos`.
 pub(crate) fn name_end(src: &[u8], pos: usize) -> usize {
     pos + src[pos..].iter().take_while(|&&c| is_name_byte(c)).count()
+}
+
+/// The end of the spaces, tabs and form feeds starting at `pos`.
+fn blank_end(src: &[u8], pos: usize) -> usize {
+    pos + src[pos..]
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | 0x0c))
+        .count()
 }
 
 /// The string flags of `prefix` when it is a string prefix (`rb`, `F`, `tr`, ...).
@@ -287,7 +307,7 @@ impl<'a> Lexer<'a> {
             let pos = self.pos;
             return match c {
                 b' ' | b'\t' | 0x0c => {
-                    self.pos += 1;
+                    self.pos = blank_end(src, pos);
                     continue;
                 }
                 b'\n' | b'\r' => {
@@ -321,9 +341,13 @@ impl<'a> Lexer<'a> {
                 }
                 c if is_name_start(c) => {
                     let end = name_end(src, pos);
-                    match (src.get(end), string_prefix(&src[pos..end])) {
-                        (Some(b'"' | b'\''), Some(flags)) => self.string(pos, end, flags),
-                        _ => self.token(TokenKind::Name, pos, end),
+                    let prefix = match src.get(end) {
+                        Some(b'"' | b'\'') => string_prefix(&src[pos..end]),
+                        _ => None,
+                    };
+                    match prefix {
+                        Some(flags) => self.string(pos, end, flags),
+                        None => self.token(TokenKind::Name, pos, end),
                     }
                 }
                 _ => self.operator(pos),

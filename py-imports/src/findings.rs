@@ -6,9 +6,9 @@ use crate::statements::{self, ImportStatements};
 use crate::tokenizer::{is_name_byte, string_prefix, tokenize, Token, TokenKind};
 use crate::{BareImport, Mention, NotFixable, PrefixRule, Report, SyntaxError};
 
-pub(crate) fn scan(src: &[u8], rule: &impl PrefixRule) -> Report {
+pub(crate) fn scan(src: &[u8], until: usize, rule: &impl PrefixRule) -> Report {
     let mut mentions = Vec::new();
-    let statements = statements::read(src, |t| {
+    let statements = statements::read(src, until, |t| {
         if let Some(mention) = mention(src, t, rule) {
             mentions.push(mention);
         }

@@ -81,8 +81,9 @@ pub struct SyntaxError {
 pub struct Report {
     pub imports: Vec<BareImport>,
     pub mentions: Vec<Mention>,
-    /// The first syntax error. A lexical one (an unterminated string, an unclosed bracket) ends the scan there;
-    /// after a malformed import statement the scan goes on at the next line. A file with an error is never fixed.
+    /// The first syntax error in the part read (see [`Scanner::scan`]). A lexical one (an unterminated string, an
+    /// unclosed bracket) ends the scan there; after a malformed import statement the scan goes on at the next
+    /// line. A source with an error is never fixed.
     pub error: Option<SyntaxError>,
 }
 
@@ -114,7 +115,8 @@ impl Report {
 /// Scans sources with one rule.
 pub struct Scanner<R> {
     rule: R,
-    leading: Vec<memmem::Finder<'static>>,
+    /// The leading names, searched forward and backward, and their lengths.
+    leading: Vec<(memmem::Finder<'static>, memmem::FinderRev<'static>, usize)>,
 }
 
 impl<R: PrefixRule> Scanner<R> {
@@ -122,7 +124,13 @@ impl<R: PrefixRule> Scanner<R> {
         let leading = rule
             .leading_names()
             .iter()
-            .map(|name| memmem::Finder::new(name.as_bytes()).into_owned())
+            .map(|name| {
+                (
+                    memmem::Finder::new(name.as_bytes()).into_owned(),
+                    memmem::FinderRev::new(name.as_bytes()).into_owned(),
+                    name.len(),
+                )
+            })
             .collect();
         Scanner { rule, leading }
     }
@@ -133,15 +141,26 @@ impl<R: PrefixRule> Scanner<R> {
 
     /// Whether `src` mentions a leading name at all (the only sources [`Scanner::scan`] has to read).
     pub fn may_have_findings(&self, src: &[u8]) -> bool {
-        self.leading.iter().any(|f| f.find(src).is_some())
+        self.leading.iter().any(|(f, _, _)| f.find(src).is_some())
     }
 
-    /// The bare imports, string mentions and first syntax error of `src`.
+    /// Where the last mention of a leading name ends: nothing after the logical line holding it can be reported.
+    fn last_mention_end(&self, src: &[u8]) -> Option<usize> {
+        self.leading
+            .iter()
+            .filter_map(|(_, rev, len)| rev.rfind(src).map(|at| at + len))
+            .max()
+    }
+
+    /// The bare imports, string mentions and first syntax error of `src`. The source is read up to the end of
+    /// the logical line holding the last mention of a leading name (not at all without one): nothing after it
+    /// can import a mapped module, so a syntax error there goes unreported.
     pub fn scan(&self, src: &[u8]) -> Report {
         if !self.may_have_findings(src) {
             return Report::default();
         }
-        findings::scan(src, &self.rule)
+        let until = self.last_mention_end(src).unwrap_or(src.len());
+        findings::scan(src, until, &self.rule)
     }
 }
 
@@ -219,7 +238,8 @@ mod tests {
 
     #[test]
     fn a_file_with_a_syntax_error_is_reported_and_never_fixed() {
-        let src = b"from ameide_core_proto.x import y\ns = 'open\n";
+        let src =
+            b"from ameide_core_proto.x import y\ns = 'open\nimport ameide_core_proto.z as z\n";
         let report = Scanner::new(Sdk).scan(src);
         assert_eq!(report.imports.len(), 1);
         assert_eq!(
@@ -230,5 +250,25 @@ mod tests {
             })
         );
         assert_eq!(report.fixed(src), None);
+    }
+
+    #[test]
+    fn reading_ends_with_the_line_of_the_last_mention() {
+        // the error lies past the last mention of the root: not read, not reported
+        let src = b"from ameide_core_proto.x import (\n  y)\ns = 'open\n";
+        let report = Scanner::new(Sdk).scan(src);
+        assert_eq!(report.error, None);
+        assert_eq!(
+            report.fixed(src).as_deref(),
+            Some(
+                b"from ameide_sdk.proto.ameide_core_proto.x import (\n  y)\ns = 'open\n".as_slice()
+            )
+        );
+        // a statement holding the last mention is read to its end
+        let report = Scanner::new(Sdk).scan(b"from ameide_core_proto.x import (\n  y z)\n");
+        assert_eq!(
+            report.error.map(|e| e.message),
+            Some("expected ')'".to_string())
+        );
     }
 }

@@ -39,12 +39,13 @@ pub struct ImportStatements {
     pub lex_error: Option<LexError>,
 }
 
-/// Reads the import statements of `src` in one pass over its tokens (none is kept); `on_string` sees each
-/// string literal token.
-pub fn read(src: &[u8], on_string: impl FnMut(Token)) -> ImportStatements {
+/// Reads the import statements of `src` in one pass over its tokens (none is kept), up to the first logical
+/// line end at or after byte `until` (`src.len()`: all of it); `on_string` sees each string literal token.
+pub fn read(src: &[u8], until: usize, on_string: impl FnMut(Token)) -> ImportStatements {
     let mut reader = Reader {
         src,
         lexer: Lexer::new(src),
+        until,
         peeked: None,
         on_string,
         out: ImportStatements::default(),
@@ -85,6 +86,8 @@ pub fn read(src: &[u8], on_string: impl FnMut(Token)) -> ImportStatements {
 struct Reader<'a, F> {
     src: &'a [u8],
     lexer: Lexer<'a>,
+    /// Reading ends at the first logical line end from here on.
+    until: usize,
     /// The next significant token (not a comment or NL), once looked at.
     peeked: Option<Token>,
     on_string: F,
@@ -102,6 +105,12 @@ impl<F: FnMut(Token)> Reader<'_, F> {
             for token in self.lexer.by_ref() {
                 match token {
                     Ok(t) if matches!(t.kind, TokenKind::Comment | TokenKind::Nl) => continue,
+                    Ok(t) if t.kind == TokenKind::Newline && t.start >= self.until => {
+                        // as if the source ended here: no more tokens
+                        self.peeked = Some(t);
+                        self.until = usize::MAX;
+                        self.lexer = Lexer::new(&[]);
+                    }
                     Ok(t) => {
                         if t.kind == TokenKind::String {
                             (self.on_string)(t);
@@ -247,7 +256,7 @@ mod tests {
     use super::*;
 
     fn modules(src: &str) -> Vec<(String, &str, bool)> {
-        let found = read(src.as_bytes(), |_| {});
+        let found = read(src.as_bytes(), src.len(), |_| {});
         assert_eq!(found.lex_error, None);
         assert_eq!(found.error, None, "{src}");
         found
@@ -287,7 +296,7 @@ mod tests {
 
     #[test]
     fn malformed_statements() {
-        let error = |src: &str| read(src.as_bytes(), |_| {}).error;
+        let error = |src: &str| read(src.as_bytes(), src.len(), |_| {}).error;
         assert_eq!(
             error("import\n"),
             Some(StatementError {

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use py_imports::tokenizer::{tokenize, TokenKind};
+use py_imports::tokenizer::{tokenize, LexErrorKind, TokenKind};
 use py_imports::{PrefixRule, Report, Scanner};
 
 use crate::provision::{repo_root, PythonTools};
@@ -152,24 +152,24 @@ impl PrefixRule for TestRule {
 }
 
 /// Tokens as (kind, text).
-fn token_texts(src: &[u8]) -> Option<Vec<(TokenKind, Vec<u8>, usize)>> {
+/// Tokens as (kind, text, start), and the lexical error that ends them, if any.
+type TokenTexts = (Vec<(TokenKind, Vec<u8>, usize)>, Option<LexErrorKind>);
+
+fn token_texts(src: &[u8]) -> TokenTexts {
     let tokens = tokenize(src);
-    if tokens.error.is_some() {
-        return None;
-    }
-    Some(
-        tokens
-            .tokens
-            .iter()
-            .map(|t| (t.kind, src[t.start..t.end].to_vec(), t.start))
-            .collect(),
-    )
+    let texts = tokens
+        .tokens
+        .iter()
+        .map(|t| (t.kind, src[t.start..t.end].to_vec(), t.start))
+        .collect();
+    (texts, tokens.error.map(|e| e.kind))
 }
 
-/// The properties of one fix of `src` (scanned into `report`): the fixed source tokenizes, its tokens (kind and
-/// text, comments and line ends included) are the source's with only the prefix tokens inserted, right before
-/// each fixable import's module path, and a second scan finds nothing fixable and the same not fixable imports
-/// and mentions. `Err` describes the violation.
+/// The properties of one fix of `src` (scanned into `report`): the fixed source's tokens (kind and text,
+/// comments and line ends included) are the source's with only the prefix tokens inserted, right before each
+/// fixable import's module path, and end in the same lexical error if the source's do (one past the last
+/// mention of a root, which the scan does not read); a second scan finds nothing fixable and the same not
+/// fixable imports and mentions. `Err` describes the violation.
 pub fn check_fix<R: PrefixRule>(
     src: &[u8],
     report: &Report,
@@ -178,8 +178,13 @@ pub fn check_fix<R: PrefixRule>(
     let Some(fixed) = report.fixed(src) else {
         return Ok(());
     };
-    let before = token_texts(src).ok_or("the source has a lexical error but was fixed")?;
-    let after = token_texts(&fixed).ok_or("the fixed source has a lexical error")?;
+    let (before, before_error) = token_texts(src);
+    let (after, after_error) = token_texts(&fixed);
+    if before_error != after_error {
+        return Err(format!(
+            "lexical error {before_error:?} became {after_error:?}"
+        ));
+    }
     let mut inserts: Vec<(usize, &str)> = report
         .imports
         .iter()

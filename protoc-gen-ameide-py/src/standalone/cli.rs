@@ -21,6 +21,7 @@ Modes:
   protoc-gen-ameide-py              the protoc/buf plugin: CodeGeneratorRequest on stdin, response on stdout
   protoc-gen-ameide-py generate     standalone: write the stubs (no protoc or buf needed)
   protoc-gen-ameide-py check        standalone: exit 1 with a diff when committed stubs are stale
+  protoc-gen-ameide-py imports      exit 1 when hand-written Python imports a mapped module without its prefix
 
 Examples:
   protoc --ameide-py_out=gen --ameide-py_opt=prefix=acme:acme_sdk -I proto proto/acme/v1/*.proto
@@ -83,6 +84,9 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Check (or --fix) that hand-written Python imports modules under a mapped root through their prefix.
+    #[command(after_help = super::imports::IMPORTS_HELP)]
+    Imports(super::imports::ImportsArgs),
 }
 
 /// Which compiler builds the CodeGeneratorRequest.
@@ -210,7 +214,7 @@ fn written_summary(total: usize, written: usize) -> String {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     for line in message.lines() {
         eprintln!("{line}");
     }
@@ -265,5 +269,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Imports(args) => super::imports::run(&args),
     }
 }

@@ -157,3 +157,36 @@ fn rename_new_does_not_replace() {
         "theirs"
     );
 }
+
+#[test]
+fn replace_file_keeps_the_permissions_and_replaces_a_link_without_following_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempdir();
+    let dir = Dir::open(tmp.path()).expect("open");
+    let script = tmp.path().join("run.py");
+    std::fs::write(&script, "old").expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+    dir.replace_file(OsStr::new("run.py"), b"new")
+        .expect("replace");
+    assert_eq!(std::fs::read_to_string(&script).expect("read"), "new");
+    let mode = std::fs::metadata(&script)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o7777;
+    assert_eq!(mode, 0o750);
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "precious").expect("victim");
+    std::os::unix::fs::symlink(&victim, tmp.path().join("link.py")).expect("link");
+    dir.replace_file(OsStr::new("link.py"), b"file")
+        .expect("replace link");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("link.py")).expect("file"),
+        "file"
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("list").count(), 3);
+}

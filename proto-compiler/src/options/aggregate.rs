@@ -335,7 +335,10 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 return false;
             };
             let number = desc.number as u32;
-            let mut child = DynMessage::default();
+            let mut child = DynMessage {
+                message_set: self.pool_of(side).message(m).options.msg.get_bool(1),
+                ..DynMessage::default()
+            };
             let existing = (desc.label != Label::Repeated)
                 .then(|| message.known.remove(&number))
                 .flatten();

@@ -21,7 +21,7 @@ mod option;
 use crate::edition::Edition;
 use crate::ir::{ElemId, ErrorLocation, FileProto, LocationTable, ParsedFile};
 use crate::lexer::{self, Comments, Lexer, Token, TokenKind};
-use crate::source_info::{Location, SourceInfo};
+use crate::source_info::LocArena;
 
 /// `DescriptorProto`/`FileDescriptorProto` field numbers used in source paths.
 pub(crate) mod path {
@@ -122,7 +122,7 @@ pub(crate) struct Parser<'a> {
     lex: Lexer<'a>,
     messages: Vec<ParseMessage>,
     had_errors: bool,
-    locs: Vec<(Location, bool)>,
+    locs: LocArena,
     table: LocationTable,
     next_id: ElemId,
     syntax: String,
@@ -141,7 +141,7 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
         lex: Lexer::new(source),
         messages: Vec::new(),
         had_errors: false,
-        locs: Vec::new(),
+        locs: LocArena::take(),
         table: LocationTable::default(),
         next_id: 0,
         syntax: String::new(),
@@ -158,10 +158,12 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
     let parsed = parser.parse_file(&mut file);
     parser.drain_lexer();
     let ok = parsed && !parser.messages.iter().any(|m| m.is_error);
-    let mut source_info = SourceInfo::default();
-    for (location, _) in &parser.locs {
-        source_info.push(location);
-    }
+    let source_info = if ok {
+        parser.locs.into_source_info()
+    } else {
+        parser.locs.recycle();
+        Default::default()
+    };
     ParseOutcome {
         file: ParsedFile {
             proto: file,
@@ -344,10 +346,8 @@ impl<'a> Parser<'a> {
         let leading = std::mem::replace(&mut self.upcoming_doc_comments, next_leading);
         if let Some(location) = location {
             let detached_now = std::mem::replace(&mut self.upcoming_detached_comments, detached);
-            let loc = &mut self.locs[location].0;
-            loc.leading = leading;
-            loc.trailing = trailing;
-            loc.detached = detached_now;
+            self.locs
+                .attach_comments(location, leading, trailing, detached_now);
         } else if text == "}" {
             self.upcoming_detached_comments = detached;
         } else {
@@ -401,65 +401,43 @@ impl<'a> Parser<'a> {
 
     // ---- locations (protoc's LocationRecorder) ----------------------------------------------------------
 
-    /// A new location below `parent` (path extended by `path`), starting at the current token. A location below
-    /// a side location (extension range options) is a side location too.
+    /// A new location below `parent` (path extended by `path`), starting at the current token.
     fn loc(&mut self, parent: Option<usize>, path: &[i32]) -> usize {
-        let (mut full, side) = match parent {
-            Some(p) => (self.locs[p].0.path.clone(), self.locs[p].1),
-            None => (Vec::new(), false),
-        };
-        full.extend_from_slice(path);
         let t = self.cur();
-        self.locs.push((
-            Location {
-                path: full,
-                span: vec![t.line, t.column],
-                ..Location::default()
-            },
-            side,
-        ));
-        self.locs.len() - 1
+        self.locs.push(parent, path, t.line, t.column)
     }
     fn add_path(&mut self, loc: usize, component: i32) {
-        self.locs[loc].0.path.push(component);
+        self.locs.add_path(loc, component);
     }
     /// The end of a LocationRecorder's scope: ends the span at the previous token unless already ended.
     fn end(&mut self, loc: usize) {
-        if self.locs[loc].0.span.len() <= 2 {
+        if self.locs.span(loc).len() <= 2 {
             let previous = *self.lex.previous();
             self.end_at(loc, &previous);
         }
     }
     fn start_at(&mut self, loc: usize, token: &Token) {
-        let span = &mut self.locs[loc].0.span;
-        span[0] = token.line;
-        span[1] = token.column;
+        self.locs.set_start(loc, token.line, token.column);
     }
     fn start_at_loc(&mut self, loc: usize, other: usize) {
-        let (line, column) = (self.locs[other].0.span[0], self.locs[other].0.span[1]);
-        let span = &mut self.locs[loc].0.span;
-        span[0] = line;
-        span[1] = column;
+        let (line, column) = (self.locs.span(other)[0], self.locs.span(other)[1]);
+        self.locs.set_start(loc, line, column);
     }
     fn end_at(&mut self, loc: usize, token: &Token) {
-        let span = &mut self.locs[loc].0.span;
-        if token.line != span[0] {
-            span.push(token.line);
-        }
-        span.push(token.end_column);
+        self.locs.end_at(loc, token.line, token.end_column);
     }
     fn record(&mut self, loc: usize, elem: ElemId, kind: ErrorLocation) {
-        let span = &self.locs[loc].0.span;
+        let span = self.locs.span(loc);
         let (line, column) = (span[0], span[1]);
         self.table.add(elem, kind, line, column);
     }
     fn record_import(&mut self, loc: usize, name: &str) {
-        let span = &self.locs[loc].0.span;
+        let span = self.locs.span(loc);
         let (line, column) = (span[0], span[1]);
         self.table.add_import(name, line, column);
     }
     fn path_len(&self, loc: usize) -> usize {
-        self.locs[loc].0.path.len()
+        self.locs.path(loc).len()
     }
 
     // ---- statements ---------------------------------------------------------------------------------------

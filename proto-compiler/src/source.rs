@@ -137,39 +137,25 @@ impl SourceTree {
             .enumerate()
             .find_map(|(i, d)| apply_mapping(&canonical, d, "").map(|v| (i, v)))
         else {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!("{disk_file}: File does not reside within any path specified using --proto_path (or -I).  You must specify a --proto_path which encompasses this file.  Note that the proto_path must be an exact prefix of the .proto file names -- protoc is too dumb to figure out when two paths (e.g. absolute and relative) are equivalent (it's harder than you think)."),
-            ));
+            return Err(Diagnostic::line(format!("{disk_file}: File does not reside within any path specified using --proto_path (or -I).  You must specify a --proto_path which encompasses this file.  Note that the proto_path must be an exact prefix of the .proto file names -- protoc is too dumb to figure out when two paths (e.g. absolute and relative) are equivalent (it's harder than you think).")));
         };
         for earlier in &self.disk_paths[..index] {
             if let Some(shadowing) = apply_mapping(&virtual_file, "", earlier) {
                 if Path::new(&shadowing).exists() {
-                    return Err(Diagnostic::error(
-                        "",
-                        None,
-                        format!("{disk_file}: Input is shadowed in the --proto_path by \"{shadowing}\".  Either use the latter file as your input or reorder the --proto_path so that the former file's location comes first."),
-                    ));
+                    return Err(Diagnostic::line(format!("{disk_file}: Input is shadowed in the --proto_path by \"{shadowing}\".  Either use the latter file as your input or reorder the --proto_path so that the former file's location comes first.")));
                 }
             }
         }
         if Path::new(disk_file).is_dir() {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!("Could not map to virtual file: {disk_file}: Input file is a directory."),
-            ));
+            return Err(Diagnostic::line(format!(
+                "Could not map to virtual file: {disk_file}: Input file is a directory."
+            )));
         }
         if let Err(e) = std::fs::File::open(disk_file) {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!(
-                    "Could not map to virtual file: {disk_file}: {}",
-                    strerror(&e)
-                ),
-            ));
+            return Err(Diagnostic::line(format!(
+                "Could not map to virtual file: {disk_file}: {}",
+                strerror(&e)
+            )));
         }
         Ok(virtual_file)
     }
@@ -211,13 +197,9 @@ pub fn resolve_inputs(
                 if tree.disk_file(input).is_some() || crate::wkt::source(input).is_some() {
                     return Ok(input.clone());
                 }
-                return Err(Diagnostic::error(
-                    "",
-                    None,
-                    format!(
-                        "Could not make proto path relative: {input}: No such file or directory"
-                    ),
-                ));
+                return Err(Diagnostic::line(format!(
+                    "Could not make proto path relative: {input}: No such file or directory"
+                )));
             }
             match tree.disk_to_virtual(input) {
                 Ok(virtual_file) => Ok(virtual_file),

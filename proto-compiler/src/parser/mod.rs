@@ -98,10 +98,10 @@ macro_rules! req {
 }
 pub(crate) use req;
 
-/// A message from the tokenizer or parser: error or warning, 0-based line and column.
+/// A message from the tokenizer or parser: error, warning or log line, 0-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseMessage {
-    pub is_error: bool,
+    pub severity: crate::diagnostics::Severity,
     pub line: i32,
     pub column: i32,
     pub message: String,
@@ -157,7 +157,11 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
     file.id = parser.new_id();
     let parsed = parser.parse_file(&mut file);
     parser.drain_lexer();
-    let ok = parsed && !parser.messages.iter().any(|m| m.is_error);
+    let ok = parsed
+        && !parser
+            .messages
+            .iter()
+            .any(|m| m.severity == crate::diagnostics::Severity::Error);
     let source_info = if ok {
         parser.locs.into_source_info()
     } else {
@@ -368,7 +372,7 @@ impl<'a> Parser<'a> {
     fn drain_lexer(&mut self) {
         for e in self.lex.errors.drain(..) {
             self.messages.push(ParseMessage {
-                is_error: true,
+                severity: crate::diagnostics::Severity::Error,
                 line: e.line,
                 column: e.column,
                 message: e.message,
@@ -378,7 +382,7 @@ impl<'a> Parser<'a> {
     fn error_at(&mut self, line: i32, column: i32, message: &str) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
-            is_error: true,
+            severity: crate::diagnostics::Severity::Error,
             line,
             column,
             message: message.to_string(),
@@ -392,7 +396,7 @@ impl<'a> Parser<'a> {
     fn warning_at(&mut self, line: i32, column: i32, message: &str) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
-            is_error: false,
+            severity: crate::diagnostics::Severity::Warning,
             line,
             column,
             message: message.to_string(),
@@ -506,6 +510,16 @@ impl<'a> Parser<'a> {
                 file.edition = Some(self.edition.number());
             }
         } else {
+            self.drain_lexer();
+            self.messages.push(ParseMessage {
+                severity: crate::diagnostics::Severity::Log,
+                line: -1,
+                column: 0,
+                message: format!(
+                    "No edition or syntax specified for the proto file: {}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)",
+                    file.name
+                ),
+            });
             self.syntax = "proto2".into();
         }
         while !self.at_end() {
@@ -664,20 +678,17 @@ impl<'a> Parser<'a> {
         let loc = self.loc(Some(root), &[path::FILE_PACKAGE]);
         self.record(loc, file.id, ErrorLocation::Name);
         req!(self.consume("package"));
-        let mut package = String::new();
         loop {
             let mut identifier = String::new();
-            if !self.consume_identifier(&mut identifier, "Expected identifier.") {
-                file.package = Some(package);
-                return false;
-            }
+            // the package exists once its first identifier is read (protoc appends to it part by part)
+            req!(self.consume_identifier(&mut identifier, "Expected identifier."));
+            let package = file.package.get_or_insert_with(String::new);
             package.push_str(&identifier);
             if !self.try_consume(".") {
                 break;
             }
             package.push('.');
         }
-        file.package = Some(package);
         req!(self.consume_end_of_declaration(";", Some(loc)));
         self.end(loc);
         true

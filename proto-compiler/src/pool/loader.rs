@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::builder::build_file;
 use super::{FileId, Pool};
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, Severity};
 use crate::ir::{ErrorLocation, ParsedFile};
 use crate::options::GeneratedPool;
 use crate::parser::{self, ParseOutcome};
@@ -109,6 +109,8 @@ struct Driver<'a> {
     built: HashMap<FileId, Built>,
     /// Files built during the current input, for deferred validation.
     built_now: Vec<FileId>,
+    /// Whether protoc's logging library has printed its one-time notice.
+    logged: bool,
 }
 
 impl Driver<'_> {
@@ -122,12 +124,41 @@ impl Driver<'_> {
     fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
         for m in &outcome.messages {
             let position = Position::from_zero_based(m.line, m.column);
-            self.diagnostics.push(if m.is_error {
-                Diagnostic::error(display, position, m.message.clone())
-            } else {
-                Diagnostic::warning(display, position, m.message.clone())
-            });
+            let diagnostic = match m.severity {
+                Severity::Error => Diagnostic::error(display, position, m.message.clone()),
+                Severity::Warning => Diagnostic::warning(display, position, m.message.clone()),
+                Severity::Log => {
+                    self.log_line(&m.message);
+                    continue;
+                }
+            };
+            self.diagnostics.push(diagnostic);
         }
+    }
+
+    /// A line of protoc's logging library (`W... parser.cc:659] ...`), after the library's one-time notice.
+    fn log_line(&mut self, message: &str) {
+        let log = |line: String| Diagnostic {
+            severity: Severity::Log,
+            file: String::new(),
+            position: None,
+            message: line,
+        };
+        if !self.logged {
+            self.logged = true;
+            self.diagnostics
+                .push(log("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR".into()));
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let line = format!(
+            "W0000 00:00:{}.{:06} {:>7} parser.cc:659] {message}",
+            now.as_secs(),
+            now.subsec_micros(),
+            std::process::id()
+        );
+        self.diagnostics.push(log(line));
     }
 
     /// Opens, parses and pre-checks a file (`TryFindFileInFallbackDatabase` up to `BuildFile`'s dependency
@@ -356,6 +387,18 @@ fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
 /// Compiles `files` with their imports (see [`crate::compile`]).
 pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
     let tree = SourceTree::new(&options.include_paths);
+    // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
+    if let Some(missing) = files
+        .iter()
+        .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
+    {
+        return Compilation {
+            diagnostics: vec![Diagnostic::line(format!(
+                "Could not make proto path relative: {missing}: No such file or directory"
+            ))],
+            files: Vec::new(),
+        };
+    }
     let loaded = preparse(&tree, files);
     let mut driver = Driver {
         tree: &tree,
@@ -369,6 +412,7 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         direct_inputs: files.iter().cloned().collect(),
         built: HashMap::new(),
         built_now: Vec::new(),
+        logged: false,
     };
     let mut inputs = Vec::new();
     for name in files {
@@ -437,16 +481,12 @@ fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
     for &input in inputs {
         let f = driver.pool.file(input);
         if f.edition > crate::features::MAXIMUM_EDITION && !can_skip_edition_check(&f.name) {
-            driver.diagnostics.push(Diagnostic::error(
-                "",
-                None,
-                format!(
+            driver.diagnostics.push(Diagnostic::line(format!(
                     "{}: is a file using edition {}, which is later than the protoc maximum supported edition {}.",
                     f.name,
                     f.edition.short_name(),
                     crate::features::MAXIMUM_EDITION.short_name()
-                ),
-            ));
+                )));
             return false;
         }
     }

@@ -145,14 +145,11 @@ mod tests {
             Diagnostic::warning("a.proto", Some(at), "Import b.proto is unused.").to_string(),
             "a.proto:3:7: warning: Import b.proto is unused."
         );
+        let line = "Could not make proto path relative: x: No such file or directory";
+        assert_eq!(Diagnostic::line(line.to_string()).to_string(), line);
         assert_eq!(
-            Diagnostic::error(
-                "",
-                None,
-                "Could not make proto path relative: x: No such file or directory"
-            )
-            .to_string(),
-            "Could not make proto path relative: x: No such file or directory"
+            Diagnostic::error("", None, "File not found.").to_string(),
+            ": File not found."
         );
     }
 

@@ -1,0 +1,4 @@
+
+
+a.proto"
+Abproto3

@@ -1,0 +1,8 @@
+
+
+b.proto"
+Bbproto3
+1
+a.protob.proto"
+A
+b (2.BRbbproto3

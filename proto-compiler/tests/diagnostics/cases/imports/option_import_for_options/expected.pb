@@ -1,0 +1,5 @@
+
+-
+a.proto"	
+A:ˆµbeditionspéz
+opts.proto

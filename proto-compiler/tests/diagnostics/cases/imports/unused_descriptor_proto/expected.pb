@@ -1,0 +1,4 @@
+
+8
+a.proto google/protobuf/descriptor.proto"
+Abproto3

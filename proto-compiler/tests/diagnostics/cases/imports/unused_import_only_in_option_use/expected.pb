@@ -1,0 +1,5 @@
+
+(
+a.proto
+opts.proto"	
+A:ˆµbproto3

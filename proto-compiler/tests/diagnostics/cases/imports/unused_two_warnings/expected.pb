@@ -1,0 +1,5 @@
+
+C
+a.protob.protod.protoc.proto"
+A
+d (2.DRdbproto3

@@ -1,0 +1,5 @@
+
+r
+a.proto google/protobuf/descriptor.proto"
+M:Šµ:/
+x.google.protobuf.MessageOptionsÑ† (Rxbproto3

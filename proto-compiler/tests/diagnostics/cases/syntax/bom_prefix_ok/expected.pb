@@ -1,0 +1,4 @@
+
+
+a.proto"
+Mbproto3

@@ -1,0 +1,4 @@
+
+
+a.protoB
+xÿþbproto3

@@ -1,0 +1,5 @@
+
+)
+a.protoe.proto"
+M
+e (2.ERe

@@ -1,0 +1,7 @@
+
+G
+a.proto"
+map
+map (Rmap"
+M
+map (2.mapRmapbproto3

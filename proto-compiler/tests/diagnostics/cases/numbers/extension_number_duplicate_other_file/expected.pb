@@ -1,0 +1,4 @@
+
+-
+a.protom.protob.proto:
+y.Md (Ry

@@ -1,0 +1,4 @@
+
+-
+a.proto"
+MRnot an identifierRokbproto3

@@ -1,0 +1,6 @@
+
+.
+a.proto"
+M2
+S
+Get.M.MBHbproto3

@@ -1,0 +1,5 @@
+
+-
+a.proto"
+M
+s (	BRsbeditionspè

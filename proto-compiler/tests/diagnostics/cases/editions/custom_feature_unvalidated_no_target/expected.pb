@@ -1,0 +1,4 @@
+
+-
+a.proto
+feat.protoB	’Úðbeditionspè

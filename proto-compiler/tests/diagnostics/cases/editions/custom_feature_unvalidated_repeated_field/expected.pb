@@ -1,0 +1,6 @@
+
+.
+a.proto
+feat.protoB
+’Úð
+beditionspè

@@ -1,0 +1,4 @@
+
+,
+a.proto	opt.proto"	
+M:ˆµbeditionspè

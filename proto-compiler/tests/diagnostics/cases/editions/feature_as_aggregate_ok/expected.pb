@@ -1,0 +1,6 @@
+
+@
+a.proto"
+M
+s (	Rs
+r (RrB’beditionspè

@@ -1,0 +1,6 @@
+
+F
+a.protoMy.Pkg"&
+
+my_message
+myField (RmyFieldbeditionspè

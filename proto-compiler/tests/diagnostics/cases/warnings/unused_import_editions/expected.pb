@@ -1,0 +1,4 @@
+
+$
+a.protob.proto"
+Abeditionspè

@@ -22,19 +22,25 @@ by byte order; with only files, `-I.`; with only include directories, every .pro
 protoc is run exactly like this, from the crate directory (`proto-compiler/`), so that the paths it prints are
 the relative disk paths of the files (`tests/diagnostics/cases/<family>/<case>/a.proto:3:5: ...`):
 
-    python -m grpc_tools.protoc -I<case>/<dir>... --descriptor_set_out=<tmp>/set.pb <files>
+    python -m grpc_tools.protoc -I<case>/<dir>... --descriptor_set_out=<tmp>/set.pb \
+        --include_source_info --retain_options <files>
 
-Only the descriptor set is written: the corpus is about the compiler, and code generators add verdicts of their
-own (e.g. `a_pb2.py: Tried to write the same file twice.` for a file listed twice).
+grpc_tools.protoc appends its bundled include directory (`grpc_tools/_proto`: protoc 35.1's well-known types)
+as the last `-I`. Only a descriptor set is written: the corpus is about the compiler, and code generators add
+verdicts and lines of their own. With `--python_out --pyi_out --grpc_python_out` instead, a file listed twice
+fails (`a_pb2.py: Tried to write the same file twice.`), and every descriptor-level warning is logged again,
+once per generator, as an absl line (`W0000 00:00:<time> <thread> descriptor.cc:5286] a.proto M: <warning>`)
+because each generator rebuilds the files in a pool without an error collector.
 
-grpc_tools.protoc appends its bundled include directory (`grpc_tools/_proto`, the well-known types, protoc
-35.1's copies) as the last `-I`. What is written into the case directory:
+What is written into the case directory:
 
 * `expected`: `exit: <code>` on the first line, then protoc's stderr verbatim, except that the time stamp and
   thread id of absl log lines (`W0000 00:00:1796670968.441731   20063 parser.cc:659] ...`) are replaced by
   `<time>` and `<thread>`: `W0000 00:00:<time> <thread> parser.cc:659] ...`.
-* `expected.pb` (accepted cases only): the FileDescriptorSet protoc wrote with `--descriptor_set_out` (the
-  listed files, in command-line order, no imports, no source info).
+* accepted cases only: `expected.pb`, the FileDescriptorSet of that run (the listed files in protoc's order,
+  each file's `CopyTo` + `CopySourceCodeInfoTo` + `CopyJsonNameTo`, source-retention options kept), and
+  `expected.files`, the names of every file protoc built, imports included, in the order of a plugin request
+  (a second run with `--include_imports`), one per line.
 
 Every case must meet its CASE file (status, each `expect`), so that a case cannot silently stop exercising
 what it was written for.
@@ -95,29 +101,46 @@ class Case:
             files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.proto"))
         self.files = files
 
-    def args(self, out: Path):
+    def args(self, out: Path, *extra: str):
         rel = self.dir.relative_to(CRATE)
         includes = [f"-I{os.path.normpath(rel / i)}" for i in self.includes]
-        return includes + [f"--descriptor_set_out={out / 'set.pb'}"] + self.files
+        return includes + [f"--descriptor_set_out={out / 'set.pb'}", *extra] + self.files
+
+
+def protoc(case: Case, out: Path, *extra: str):
+    return subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", *case.args(out, *extra)],
+        cwd=CRATE,
+        capture_output=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def run(case: Case):
+    """(expected, expected.pb bytes or None, expected.files text or None)"""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        proc = subprocess.run(
-            [sys.executable, "-m", "grpc_tools.protoc", *case.args(out)],
-            cwd=CRATE,
-            capture_output=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        stderr = normalize(proc.stderr.decode("utf-8", "backslashreplace"))
+        proc = protoc(case, out, "--include_source_info", "--retain_options")
         if proc.returncode not in (0, 1):
             raise SystemExit(f"{case.name}: protoc crashed ({proc.returncode}); such inputs do not belong here")
         if proc.stdout:
             raise SystemExit(f"{case.name}: protoc wrote to stdout: {proc.stdout!r}")
+        stderr = normalize(proc.stderr.decode("utf-8", "backslashreplace"))
         expected = f"exit: {proc.returncode}\n{stderr}"
-        descriptors = (out / "set.pb").read_bytes() if proc.returncode == 0 else None
-        return expected, descriptors
+        if proc.returncode != 0:
+            return expected, None, None
+        descriptors = (out / "set.pb").read_bytes()
+        if protoc(case, out, "--include_imports").returncode != 0:
+            raise SystemExit(f"{case.name}: protoc fails with --include_imports")
+        names = "".join(f"{name}\n" for name in file_names((out / "set.pb").read_bytes()))
+        return expected, descriptors, names
+
+
+def file_names(descriptor_set: bytes) -> list:
+    """The `name` (field 1) of every FileDescriptorProto (field 1) of a FileDescriptorSet."""
+    from google.protobuf import descriptor_pb2
+
+    return [f.name for f in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file]
 
 
 def problems(case: Case, expected: str, descriptors) -> list:
@@ -140,23 +163,21 @@ def main(argv):
         case = Case(dir)
         if filters and not any(f in case.name for f in filters):
             continue
-        expected, descriptors = run(case)
+        expected, descriptors, names = run(case)
         issues = problems(case, expected, descriptors)
-        if check:
-            old = (dir / "expected").read_text() if (dir / "expected").exists() else None
-            if old != expected:
-                issues.append("expected differs from the committed file")
-            pb = dir / "expected.pb"
-            old_pb = pb.read_bytes() if pb.exists() else None
-            if old_pb != descriptors:
-                issues.append("expected.pb differs from the committed file")
-        else:
-            (dir / "expected").write_text(expected)
-            pb = dir / "expected.pb"
-            if descriptors is None:
-                pb.unlink(missing_ok=True)
+        outputs = {"expected": expected, "expected.pb": descriptors, "expected.files": names}
+        for file, fresh in outputs.items():
+            path = dir / file
+            if check:
+                old = path.read_bytes() if path.exists() else None
+                if old != (fresh.encode() if isinstance(fresh, str) else fresh):
+                    issues.append(f"{file} differs from the committed file")
+            elif fresh is None:
+                path.unlink(missing_ok=True)
+            elif isinstance(fresh, str):
+                path.write_text(fresh)
             else:
-                pb.write_bytes(descriptors)
+                path.write_bytes(fresh)
         for issue in issues:
             print(f"{case.name}: {issue}")
             if not issue.startswith("expected"):

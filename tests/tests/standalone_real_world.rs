@@ -18,7 +18,10 @@ fn run_case(name: &str, corpus: &Corpus) {
     let scratch = scratch_dir(name);
     let out = scratch.join("out");
     let files = corpus.shuffled_files(name);
-    assert_ne!(files, corpus.files, "{name}: the shuffle left the order as it was");
+    assert_ne!(
+        files, corpus.files,
+        "{name}: the shuffle left the order as it was"
+    );
     generate_explicit(
         command(None, None, &scratch),
         Compiler::Embedded,
@@ -37,12 +40,18 @@ fn run_case(name: &str, corpus: &Corpus) {
 
 #[test]
 fn protobuf_test_protos_with_editions() {
-    run_case("real-world-protobuf-tests", &Corpus::real_world("protobuf-tests"));
+    run_case(
+        "real-world-protobuf-tests",
+        &Corpus::real_world("protobuf-tests"),
+    );
 }
 
 #[test]
 fn protovalidate() {
-    run_case("real-world-protovalidate", &Corpus::real_world("protovalidate"));
+    run_case(
+        "real-world-protovalidate",
+        &Corpus::real_world("protovalidate"),
+    );
 }
 
 #[test]

@@ -67,6 +67,74 @@ pub fn simple_ftoa(value: f32) -> String {
     }
 }
 
+/// protoc's `NoLocaleStrtod` (absl `from_chars`): the value of the longest prefix of `text` that is a decimal
+/// floating-point number, and the length of that prefix (0 if none). Out of range: ±inf for large magnitudes,
+/// 0 for tiny ones.
+pub fn strtod_prefix(text: &str) -> (f64, usize) {
+    let b = text.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int_digits = digits(&mut i);
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        let mut j = i + 1;
+        frac_digits = digits(&mut j);
+        if int_digits + frac_digits > 0 {
+            i = j;
+        }
+    }
+    if int_digits + frac_digits == 0 {
+        let rest = &text[i..];
+        for (word, value) in [
+            ("infinity", f64::INFINITY),
+            ("inf", f64::INFINITY),
+            ("nan", f64::NAN),
+        ] {
+            if rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
+                let value = if text.starts_with('-') { -value } else { value };
+                return (value, i + word.len());
+            }
+        }
+        return (0.0, 0);
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        if digits(&mut j) > 0 {
+            i = j;
+        }
+    }
+    (text[..i].parse::<f64>().unwrap_or(0.0), i)
+}
+
+/// protoc's `io::SafeDoubleToFloat`: values just above the float range round to ±max, beyond it to ±inf.
+pub fn safe_double_to_float(value: f64) -> f32 {
+    const MAX_FLOAT_AS_DOUBLE_ROUNDED: f64 = 3.4028235677973366e+38;
+    if value > f64::from(f32::MAX) {
+        if value <= MAX_FLOAT_AS_DOUBLE_ROUNDED {
+            f32::MAX
+        } else {
+            f32::INFINITY
+        }
+    } else if value < -f64::from(f32::MAX) {
+        if value >= -MAX_FLOAT_AS_DOUBLE_ROUNDED {
+            -f32::MAX
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else {
+        value as f32
+    }
+}
+
 /// Parses a default-value text as protoc, buf (Go: `+Inf`, `NaN`) or a user wrote it.
 pub fn parse_default(text: &str) -> Option<f64> {
     text.parse::<f64>().ok()

@@ -1,0 +1,52 @@
+//! Development driver: `pcc [-I DIR]... [-o SET] FILE...` compiles like
+//! `protoc --descriptor_set_out=SET --include_imports --include_source_info --retain_options`, printing
+//! protoc's diagnostics to stderr.
+
+use std::path::PathBuf;
+
+fn main() {
+    let mut includes = Vec::new();
+    let mut out = None;
+    let mut files = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "-o" {
+            out = args.next();
+        } else if let Some(dir) = arg.strip_prefix("-I") {
+            includes.push(PathBuf::from(if dir.is_empty() {
+                args.next().unwrap_or_default()
+            } else {
+                dir.to_string()
+            }));
+        } else {
+            files.push(arg);
+        }
+    }
+    let inputs = match proto_compiler::source::resolve_inputs(&includes, &files) {
+        Ok(inputs) => inputs,
+        Err(d) => {
+            eprintln!("{d}");
+            std::process::exit(1);
+        }
+    };
+    let start = std::time::Instant::now();
+    let result = proto_compiler::compile(
+        &inputs,
+        &proto_compiler::CompileOptions {
+            include_paths: includes,
+            keep_location: None,
+        },
+    );
+    eprintln!("compiled in {:?}", start.elapsed());
+    for d in &result.diagnostics {
+        eprintln!("{d}");
+    }
+    if let Some(out) = out {
+        let mut set = Vec::new();
+        for f in &result.files {
+            proto_compiler::wire::write_bytes_field(1, &f.descriptor, &mut set);
+        }
+        std::fs::write(out, set).expect("write");
+    }
+    std::process::exit(if result.has_errors() { 1 } else { 0 });
+}

@@ -1,0 +1,471 @@
+//! The compile driver, in protoc's order: each input in command-line order is looked up
+//! (`DescriptorPool::FindFileByName`), which parses it and builds its imports first, depth first
+//! (`BuildFile`'s dependency loop, here an explicit stack so import chains of any depth work). The first
+//! input that fails ends the run, as protoc stops there. Parsing is done ahead, on all cores, for every file
+//! reachable through imports; its messages are reported where protoc would parse the file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::builder::build_file;
+use super::{FileId, Pool};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::ir::{ErrorLocation, ParsedFile};
+use crate::options::GeneratedPool;
+use crate::parser::{self, ParseOutcome};
+use crate::source::{Found, SourceTree};
+use crate::validate::{cli, lifetimes};
+use crate::{Compilation, CompileOptions, CompiledFile};
+
+/// protoc's `NameLimits::kPackageName`.
+const MAX_PACKAGE_NAME: usize = 511;
+
+/// A file looked up in the source tree: parsed, or the reason it could not be opened.
+enum Loaded {
+    Parsed {
+        display: String,
+        outcome: Box<ParseOutcome>,
+    },
+    NotFound(String),
+}
+
+/// Parses every file reachable from `inputs` through imports, level by level on all cores.
+fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Arc<Loaded>> {
+    let mut loaded: HashMap<String, Arc<Loaded>> = HashMap::new();
+    let mut level: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for input in inputs {
+        if seen.insert(input.clone()) {
+            level.push(input.clone());
+        }
+    }
+    while !level.is_empty() {
+        let results = crate::parallel::map(&level, |name| load_one(tree, name));
+        let mut next = Vec::new();
+        for (name, result) in level.into_iter().zip(results) {
+            if let Loaded::Parsed { outcome, .. } = &result {
+                let proto = &outcome.file.proto;
+                for dep in proto.dependency.iter().chain(&proto.option_dependency) {
+                    if seen.insert(dep.clone()) {
+                        next.push(dep.clone());
+                    }
+                }
+            }
+            loaded.insert(name, Arc::new(result));
+        }
+        level = next;
+    }
+    loaded
+}
+
+fn load_one(tree: &SourceTree, name: &str) -> Loaded {
+    match tree.open(name) {
+        Ok(found) => {
+            let display = match &found {
+                Found::Disk { disk_path, .. } => disk_path.clone(),
+                Found::Bundled(_) => name.to_string(),
+            };
+            let outcome = Box::new(parser::parse(name, found.bytes()));
+            Loaded::Parsed { display, outcome }
+        }
+        Err(message) => Loaded::NotFound(message),
+    }
+}
+
+/// A file whose imports are being loaded (protoc's `pending_files_` entry).
+struct Frame {
+    name: String,
+    loaded: Arc<Loaded>,
+    next_dependency: usize,
+}
+
+/// A built file's parse (source info, locations) and the source paths its option interpretation rewrote.
+type BuiltFile = (Arc<Loaded>, HashMap<Vec<i32>, Vec<i32>>);
+
+/// The state of one compilation.
+struct Driver<'a> {
+    tree: &'a SourceTree,
+    pool: Pool,
+    generated: Option<&'static GeneratedPool>,
+    loaded: HashMap<String, Arc<Loaded>>,
+    diagnostics: Vec<Diagnostic>,
+    known_bad: HashSet<String>,
+    pending: Vec<String>,
+    direct_inputs: HashSet<String>,
+    /// What each built file keeps until output: its parse (source info, locations) and printed name.
+    built: HashMap<FileId, BuiltFile>,
+    /// Files built during the current input, for deferred validation.
+    built_now: Vec<FileId>,
+}
+
+impl Driver<'_> {
+    fn loaded(&mut self, name: &str) -> Arc<Loaded> {
+        if let Some(l) = self.loaded.get(name) {
+            return l.clone();
+        }
+        let l = Arc::new(load_one(self.tree, name));
+        self.loaded.insert(name.to_string(), l.clone());
+        l
+    }
+
+    fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
+        for m in &outcome.messages {
+            let position = Position::from_zero_based(m.line, m.column);
+            self.diagnostics.push(if m.is_error {
+                Diagnostic::error(display, position, m.message.clone())
+            } else {
+                Diagnostic::warning(display, position, m.message.clone())
+            });
+        }
+    }
+
+    /// Opens, parses and pre-checks a file (`TryFindFileInFallbackDatabase` up to `BuildFile`'s dependency
+    /// loop); `Err` with the result when there is nothing to build.
+    fn enter(&mut self, name: &str) -> Result<Frame, Option<FileId>> {
+        if let Some(&id) = self.pool.files_by_name.get(name) {
+            return Err(Some(id));
+        }
+        if self.known_bad.contains(name) {
+            return Err(None);
+        }
+        let loaded = self.loaded(name);
+        let (display, outcome) = match &*loaded {
+            Loaded::NotFound(message) => {
+                self.diagnostics
+                    .push(Diagnostic::error(name, None, message.clone()));
+                self.known_bad.insert(name.to_string());
+                return Err(None);
+            }
+            Loaded::Parsed { display, outcome } => (display.clone(), outcome),
+        };
+        self.report_parse(&display, outcome);
+        if !outcome.ok {
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        let file = &outcome.file;
+        if let Some(from) = self.pending.iter().position(|p| p == name) {
+            let mut message = String::from("File recursively imports itself: ");
+            for p in &self.pending[from..] {
+                message.push_str(p);
+                message.push_str(" -> ");
+            }
+            message.push_str(name);
+            let element = if from + 1 < self.pending.len() {
+                self.pending[from + 1].clone()
+            } else {
+                name.to_string()
+            };
+            let (line, column) = file.locations.find_import(&element);
+            self.diagnostics.push(Diagnostic::error(
+                display,
+                Position::from_zero_based(line, column),
+                message,
+            ));
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        if file
+            .proto
+            .package
+            .as_ref()
+            .is_some_and(|p| p.len() > MAX_PACKAGE_NAME)
+        {
+            let (line, column) = file.locations.find(file.proto.id, ErrorLocation::Name);
+            self.diagnostics.push(Diagnostic::error(
+                display,
+                Position::from_zero_based(line, column),
+                "Package name is too long",
+            ));
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        self.pending.push(name.to_string());
+        Ok(Frame {
+            name: name.to_string(),
+            loaded,
+            next_dependency: 0,
+        })
+    }
+
+    /// Builds a file whose imports are loaded.
+    fn build(&mut self, frame: Frame) -> Option<FileId> {
+        let Loaded::Parsed { display, outcome } = &*frame.loaded else {
+            return None;
+        };
+        let is_direct = self.direct_inputs.contains(&frame.name);
+        let result = build_file(
+            &mut self.pool,
+            self.generated,
+            &outcome.file,
+            display,
+            is_direct,
+        );
+        self.diagnostics.extend(result.diagnostics);
+        match result.file {
+            Some(id) => {
+                self.built
+                    .insert(id, (frame.loaded.clone(), result.interpreted_paths));
+                self.built_now.push(id);
+                Some(id)
+            }
+            None => {
+                self.known_bad.insert(frame.name);
+                None
+            }
+        }
+    }
+
+    /// `FindFileByName` for an input: the file, built with all its imports.
+    fn find_file_by_name(&mut self, name: &str) -> Option<FileId> {
+        let mut stack = match self.enter(name) {
+            Ok(frame) => vec![frame],
+            Err(result) => return result,
+        };
+        loop {
+            let top = stack.last_mut()?;
+            let dependency = {
+                let Loaded::Parsed { outcome, .. } = &*top.loaded else {
+                    return None;
+                };
+                let proto = &outcome.file.proto;
+                let all: Vec<&String> = proto
+                    .dependency
+                    .iter()
+                    .chain(&proto.option_dependency)
+                    .collect();
+                let mut found = None;
+                while top.next_dependency < all.len() {
+                    let dep = all[top.next_dependency];
+                    top.next_dependency += 1;
+                    if !self.pool.files_by_name.contains_key(dep.as_str()) {
+                        found = Some(dep.clone());
+                        break;
+                    }
+                }
+                found
+            };
+            match dependency {
+                Some(dep) => {
+                    if let Ok(frame) = self.enter(&dep) {
+                        stack.push(frame);
+                    }
+                }
+                None => {
+                    let frame = stack.pop()?;
+                    self.pending.pop();
+                    let result = self.build(frame);
+                    if stack.is_empty() {
+                        return result;
+                    }
+                }
+            }
+        }
+    }
+
+    fn display_name(&self, file: FileId) -> String {
+        match self.built.get(&file).map(|(l, _)| &**l) {
+            Some(Loaded::Parsed { display, .. }) => display.clone(),
+            _ => self.pool.file(file).name.clone(),
+        }
+    }
+
+    /// The deferred feature-lifetime validation after an input; `false` on errors.
+    fn validate_lifetimes(&mut self) -> bool {
+        let mut ok = true;
+        for file in std::mem::take(&mut self.built_now) {
+            let findings = lifetimes::check_file(&self.pool, self.generated, file);
+            let is_direct = self.direct_inputs.contains(&self.pool.file(file).name);
+            let display = self.display_name(file);
+            let Some((loaded, _)) = self.built.get(&file) else {
+                continue;
+            };
+            let Loaded::Parsed { outcome, .. } = &**loaded else {
+                continue;
+            };
+            for (elem, is_error, message) in findings {
+                let (line, column) = outcome.file.locations.find(elem, ErrorLocation::Name);
+                let position = Position::from_zero_based(line, column);
+                if is_error {
+                    ok = false;
+                    self.diagnostics
+                        .push(Diagnostic::error(display.clone(), position, message));
+                } else if is_direct {
+                    self.diagnostics
+                        .push(Diagnostic::warning(display.clone(), position, message));
+                }
+            }
+        }
+        ok
+    }
+}
+
+/// protoc's post-order walk of the inputs' imports (`GetTransitiveDependencies`), without recursion.
+fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    for &input in inputs {
+        let mut stack: Vec<(FileId, usize)> = Vec::new();
+        if seen.insert(input) {
+            stack.push((input, 0));
+        }
+        while let Some((file, next)) = stack.pop() {
+            let f = pool.file(file);
+            let deps: Vec<FileId> = f
+                .dependencies
+                .iter()
+                .flatten()
+                .copied()
+                .chain(
+                    f.option_dependencies
+                        .iter()
+                        .filter_map(|n| pool.files_by_name.get(n).copied()),
+                )
+                .collect();
+            match deps.get(next..).and_then(|rest| {
+                rest.iter()
+                    .position(|d| !seen.contains(d))
+                    .map(|i| next + i)
+            }) {
+                Some(i) => {
+                    stack.push((file, i + 1));
+                    seen.insert(deps[i]);
+                    stack.push((deps[i], 0));
+                }
+                None => order.push(file),
+            }
+        }
+    }
+    order
+}
+
+/// Compiles `files` with their imports (see [`crate::compile`]).
+pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
+    let tree = SourceTree::new(&options.include_paths);
+    let loaded = preparse(&tree, files);
+    let mut driver = Driver {
+        tree: &tree,
+        pool: Pool::default(),
+        generated: Some(GeneratedPool::get()),
+        loaded,
+        diagnostics: Vec::new(),
+        known_bad: HashSet::new(),
+        pending: Vec::new(),
+        direct_inputs: files.iter().cloned().collect(),
+        built: HashMap::new(),
+        built_now: Vec::new(),
+    };
+    let mut inputs = Vec::new();
+    for name in files {
+        driver.known_bad.clear();
+        let found = driver.find_file_by_name(name);
+        let valid = driver.validate_lifetimes();
+        match found {
+            Some(id) if valid => inputs.push(id),
+            _ => {
+                return Compilation {
+                    diagnostics: driver.diagnostics,
+                    files: Vec::new(),
+                }
+            }
+        }
+    }
+    if !post_build_checks(&mut driver, &inputs) {
+        return Compilation {
+            diagnostics: driver.diagnostics,
+            files: Vec::new(),
+        };
+    }
+    let order = request_order(&driver.pool, &inputs);
+    let pool = &driver.pool;
+    let built = &driver.built;
+    let encoded = crate::parallel::map(&order, |&id| {
+        let (loaded, paths) = &built[&id];
+        let Loaded::Parsed { outcome, .. } = &**loaded else {
+            return Vec::new();
+        };
+        let mut source_info = outcome.file.source_info.clone();
+        source_info.update_paths(paths);
+        crate::encode::encode_file(pool, id, &source_info, options.keep_location)
+    });
+    let files = order
+        .iter()
+        .zip(encoded)
+        .map(|(&id, descriptor)| CompiledFile {
+            name: driver.pool.file(id).name.clone(),
+            descriptor,
+        })
+        .collect();
+    Compilation {
+        diagnostics: driver.diagnostics,
+        files,
+    }
+}
+
+/// protoc's checks after all inputs are built; `false` if any failed.
+fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
+    let mut errors = Vec::new();
+    for &input in inputs {
+        errors.extend(cli::check_numbers_and_option_imports(&driver.pool, input));
+    }
+    if let Some(generated) = driver.generated {
+        for &input in inputs {
+            errors.extend(cli::check_target_constraints(
+                &driver.pool,
+                generated,
+                input,
+            ));
+        }
+    }
+    let failed = !errors.is_empty();
+    for (file, message) in errors {
+        let display = driver.display_name(file);
+        driver
+            .diagnostics
+            .push(Diagnostic::error(display, None, message));
+    }
+    if failed {
+        return false;
+    }
+    for &input in inputs {
+        let f = driver.pool.file(input);
+        if f.edition > crate::features::MAXIMUM_EDITION {
+            driver.diagnostics.push(Diagnostic::error(
+                "",
+                None,
+                format!(
+                    "{}: is a file using edition {}, which is later than the protoc maximum supported edition {}.",
+                    f.name,
+                    f.edition.short_name(),
+                    crate::features::MAXIMUM_EDITION.short_name()
+                ),
+            ));
+            return false;
+        }
+    }
+    true
+}
+
+/// Builds the bundled files protoc has compiled in (their options against themselves).
+pub fn build_bootstrap(names: &[&str]) -> Pool {
+    let tree = SourceTree::new(&[]);
+    let mut pool = Pool {
+        bootstrap: true,
+        ..Pool::default()
+    };
+    for name in names {
+        let Ok(found) = tree.open(name) else { continue };
+        let outcome = parser::parse(name, found.bytes());
+        if !outcome.ok {
+            continue;
+        }
+        let _ = build_file(&mut pool, None, &outcome.file, name, false);
+    }
+    pool.bootstrap = false;
+    pool
+}
+
+/// A parsed file, for tests that look at parser output.
+pub fn parse_only(name: &str, source: &[u8]) -> ParsedFile {
+    parser::parse(name, source).file
+}

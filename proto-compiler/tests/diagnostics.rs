@@ -64,7 +64,13 @@ impl Case {
         // `-I.` is the case directory itself: protoc was given the normalized path
         let includes: Vec<PathBuf> = includes
             .iter()
-            .map(|i| if i == "." { dir.to_path_buf() } else { dir.join(i) })
+            .map(|i| {
+                if i == "." {
+                    dir.to_path_buf()
+                } else {
+                    dir.join(i)
+                }
+            })
             .collect();
         if files.is_empty() {
             files = protos_below(&includes[0]);
@@ -137,7 +143,18 @@ fn differences(case: &Case) -> Vec<String> {
         include_paths: case.includes.clone(),
         ..CompileOptions::default()
     };
-    let compilation = compile(&case.files, &options);
+    // a panic is a difference of this case; the others still run
+    let compilation = match std::panic::catch_unwind(|| compile(&case.files, &options)) {
+        Ok(compilation) => compilation,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            return vec![format!("the compiler panicked: {message}")];
+        }
+    };
     let expected = fs::read_to_string(case.dir.join("expected")).expect("read expected");
     let ours = our_expected(&compilation);
     let mut found = Vec::new();

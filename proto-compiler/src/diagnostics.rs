@@ -13,6 +13,9 @@ use std::fmt;
 pub enum Severity {
     Error,
     Warning,
+    /// A line protoc's logging library prints (absl `LOG(WARNING)`), not through its error collector; the
+    /// message is the whole line.
+    Log,
 }
 
 /// A 1-based position as protoc prints it.
@@ -62,8 +65,7 @@ impl Position {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// The file name protoc prints (empty for a line that names no file, e.g. the command-line errors of
-    /// [`crate::source::resolve_inputs`], whose message is the whole line).
+    /// The file name protoc prints (for protoc's own command-line lines, the text before the first `": "`).
     pub file: String,
     pub position: Option<Position>,
     pub message: String,
@@ -99,12 +101,18 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// One of protoc's own command-line lines (`head: rest`, no position).
+    pub fn line(line: String) -> Self {
+        let (file, message) = line.split_once(": ").unwrap_or(("", &line));
+        Diagnostic::error(file, None, message)
+    }
 }
 
 impl fmt::Display for Diagnostic {
     /// Exactly protoc's stderr line (without the newline).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.file.is_empty() && self.position.is_none() {
+        if self.severity == Severity::Log {
             return f.write_str(&self.message);
         }
         f.write_str(&self.file)?;
@@ -113,7 +121,7 @@ impl fmt::Display for Diagnostic {
         }
         match self.severity {
             Severity::Warning => write!(f, ": warning: {}", self.message),
-            Severity::Error => write!(f, ": {}", self.message),
+            Severity::Error | Severity::Log => write!(f, ": {}", self.message),
         }
     }
 }
@@ -137,14 +145,11 @@ mod tests {
             Diagnostic::warning("a.proto", Some(at), "Import b.proto is unused.").to_string(),
             "a.proto:3:7: warning: Import b.proto is unused."
         );
+        let line = "Could not make proto path relative: x: No such file or directory";
+        assert_eq!(Diagnostic::line(line.to_string()).to_string(), line);
         assert_eq!(
-            Diagnostic::error(
-                "",
-                None,
-                "Could not make proto path relative: x: No such file or directory"
-            )
-            .to_string(),
-            "Could not make proto path relative: x: No such file or directory"
+            Diagnostic::error("", None, "File not found.").to_string(),
+            ": File not found."
         );
     }
 

@@ -24,10 +24,21 @@ fn bytes_field(number: u32, value: &[u8], out: &mut Vec<u8>) {
     wire::write_bytes_field(number, value, out);
 }
 
+/// A length-delimited field written in place: a one-byte length is reserved and widened (moving the body)
+/// once the body's length is known, so no message body is built in a buffer of its own.
 fn message_field(number: u32, out: &mut Vec<u8>, body: impl FnOnce(&mut Vec<u8>)) {
-    let mut inner = Vec::new();
-    body(&mut inner);
-    wire::write_bytes_field(number, &inner, out);
+    wire::write_varint(u64::from(number) << 3 | 2, out);
+    let at = out.len();
+    out.push(0);
+    body(out);
+    let len = out.len() - at - 1;
+    if len < 0x80 {
+        out[at] = len as u8;
+        return;
+    }
+    let mut prefix = Vec::with_capacity(10);
+    wire::write_varint(len as u64, &mut prefix);
+    out.splice(at..at + 1, prefix);
 }
 
 /// The options message of a slot as `CopyTo` writes it (features restored), or `None` if it has none.
@@ -291,9 +302,7 @@ pub fn encode_file(
     }
     encoder.options(&f.options, OptionsKind::File, 8, &mut out);
     if !source_info.is_empty() {
-        let mut info = Vec::new();
-        source_info.encode(keep, &mut info);
-        bytes_field(9, &info, &mut out);
+        message_field(9, &mut out, |o| source_info.encode(keep, o));
     }
     for &p in &f.public_dependencies {
         int32_field(10, p, &mut out);

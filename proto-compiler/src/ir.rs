@@ -130,6 +130,8 @@ pub enum OptionValue {
 pub struct NamePart {
     pub name: String,
     pub is_extension: bool,
+    /// `has_name_part()`: false for `()`, which leaves the option uninitialized.
+    pub has_name: bool,
 }
 
 /// `UninterpretedOption` as the parser fills it.

@@ -57,19 +57,10 @@ fn apply_mapping(filename: &str, old_prefix: &str, new_prefix: &str) -> Option<S
 
 /// The text of a file found for a proto name.
 pub enum Found {
-    /// Read from disk: the path protoc prints for it, and its bytes.
-    Disk { disk_path: String, bytes: Vec<u8> },
+    /// Read from disk (into the caller's buffer): the path protoc prints for it.
+    Disk { disk_path: String },
     /// One of the bundled well-known types.
     Bundled(&'static str),
-}
-
-impl Found {
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Found::Disk { bytes, .. } => bytes,
-            Found::Bundled(text) => text.as_bytes(),
-        }
-    }
 }
 
 /// The include directories (canonicalized as protoc does) and the bundled well-known types.
@@ -91,8 +82,9 @@ impl SourceTree {
         }
     }
 
-    /// protoc's `OpenVirtualFile`: the file for a proto name, from the first include directory having it.
-    pub fn open(&self, virtual_file: &str) -> Result<Found, OpenError> {
+    /// protoc's `OpenVirtualFile`: the file for a proto name, from the first include directory having it;
+    /// a file on disk is read into `buffer` (reused across files: large trees read thousands).
+    pub fn open(&self, virtual_file: &str, buffer: &mut Vec<u8>) -> Result<Found, OpenError> {
         if virtual_file != canonicalize_path(virtual_file)
             || contains_parent_reference(virtual_file)
         {
@@ -102,17 +94,13 @@ impl SourceTree {
             let Some(candidate) = apply_mapping(virtual_file, "", disk_path) else {
                 continue;
             };
-            let path = Path::new(&candidate);
-            if path.is_dir() {
-                continue;
-            }
-            match std::fs::read(path) {
-                Ok(bytes) => {
+            match read_file(Path::new(&candidate), buffer) {
+                Ok(true) => {
                     return Ok(Found::Disk {
                         disk_path: candidate,
-                        bytes,
                     })
                 }
+                Ok(false) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                     return Err(format!("Read access is denied for file: {candidate}"));
                 }
@@ -149,42 +137,40 @@ impl SourceTree {
             .enumerate()
             .find_map(|(i, d)| apply_mapping(&canonical, d, "").map(|v| (i, v)))
         else {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!("{disk_file}: File does not reside within any path specified using --proto_path (or -I).  You must specify a --proto_path which encompasses this file.  Note that the proto_path must be an exact prefix of the .proto file names -- protoc is too dumb to figure out when two paths (e.g. absolute and relative) are equivalent (it's harder than you think)."),
-            ));
+            return Err(Diagnostic::line(format!("{disk_file}: File does not reside within any path specified using --proto_path (or -I).  You must specify a --proto_path which encompasses this file.  Note that the proto_path must be an exact prefix of the .proto file names -- protoc is too dumb to figure out when two paths (e.g. absolute and relative) are equivalent (it's harder than you think).")));
         };
         for earlier in &self.disk_paths[..index] {
             if let Some(shadowing) = apply_mapping(&virtual_file, "", earlier) {
                 if Path::new(&shadowing).exists() {
-                    return Err(Diagnostic::error(
-                        "",
-                        None,
-                        format!("{disk_file}: Input is shadowed in the --proto_path by \"{shadowing}\".  Either use the latter file as your input or reorder the --proto_path so that the former file's location comes first."),
-                    ));
+                    return Err(Diagnostic::line(format!("{disk_file}: Input is shadowed in the --proto_path by \"{shadowing}\".  Either use the latter file as your input or reorder the --proto_path so that the former file's location comes first.")));
                 }
             }
         }
         if Path::new(disk_file).is_dir() {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!("Could not map to virtual file: {disk_file}: Input file is a directory."),
-            ));
+            return Err(Diagnostic::line(format!(
+                "Could not map to virtual file: {disk_file}: Input file is a directory."
+            )));
         }
         if let Err(e) = std::fs::File::open(disk_file) {
-            return Err(Diagnostic::error(
-                "",
-                None,
-                format!(
-                    "Could not map to virtual file: {disk_file}: {}",
-                    strerror(&e)
-                ),
-            ));
+            return Err(Diagnostic::line(format!(
+                "Could not map to virtual file: {disk_file}: {}",
+                strerror(&e)
+            )));
         }
         Ok(virtual_file)
     }
+}
+
+/// Reads a regular file into `buffer`; `Ok(false)` for a directory.
+fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Ok(false);
+    }
+    buffer.clear();
+    file.read_to_end(buffer)?;
+    Ok(true)
 }
 
 /// The C library's text for an I/O error (what protoc prints via `strerror`).
@@ -211,13 +197,9 @@ pub fn resolve_inputs(
                 if tree.disk_file(input).is_some() || crate::wkt::source(input).is_some() {
                     return Ok(input.clone());
                 }
-                return Err(Diagnostic::error(
-                    "",
-                    None,
-                    format!(
-                        "Could not make proto path relative: {input}: No such file or directory"
-                    ),
-                ));
+                return Err(Diagnostic::line(format!(
+                    "Could not make proto path relative: {input}: No such file or directory"
+                )));
             }
             match tree.disk_to_virtual(input) {
                 Ok(virtual_file) => Ok(virtual_file),

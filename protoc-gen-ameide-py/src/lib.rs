@@ -6,17 +6,12 @@
 //! descriptor at wire level → [`naming`] maps files to Python modules → [`gen`] prints each output through
 //! [`printer`] → [`response`] encodes the answer.
 
-pub mod bufconfig;
-pub mod check;
-pub mod cli;
 pub use cli_text::color;
-pub mod compile;
 pub mod descriptor;
 pub use proto_compiler::floatfmt;
 pub mod gen;
 pub mod naming;
 pub mod options;
-pub mod package_files;
 pub use proto_compiler::parallel;
 pub mod printer;
 pub mod request;
@@ -65,11 +60,11 @@ pub fn complete_response(
     options: &Options,
 ) -> Result<Vec<GeneratedFile>, String> {
     if let Some(mode) = options.package_files {
-        let extra = package_files::package_files(&files, mode, &options.modules);
+        let extra = gen::package::package_files(&files, mode, &options.modules);
         files.extend(extra);
     }
     // protoc only sends names relative to an include directory; anything else did not come from protoc.
-    if let Some(file) = files.iter().find(|f| !standalone::is_safe_name(&f.name)) {
+    if let Some(file) = files.iter().find(|f| !naming::is_safe_name(&f.name)) {
         return Err(format!(
             "generated file name `{}` is absolute or contains `..` (the request names a .proto outside every include directory); refusing to write outside the output directory",
             file.name

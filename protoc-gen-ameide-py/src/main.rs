@@ -1,12 +1,12 @@
 //! Without arguments (how protoc and buf start plugins): the plugin, request on stdin, response on stdout.
-//! With a subcommand (`generate`, `check`): the standalone command line of [`protoc_gen_ameide_py::cli`].
+//! With a subcommand (`generate`, `check`): the standalone command line of [`protoc_gen_ameide_py::standalone::cli`].
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use protoc_gen_ameide_py::cli::{self, Cli};
-use protoc_gen_ameide_py::compile::{external, CAPTURE_ENV};
+use protoc_gen_ameide_py::standalone::cli::{self, Cli};
+use protoc_gen_ameide_py::standalone::compile::{external, CAPTURE_ENV};
 
 /// mimalloc: the compiler and the generators allocate many small objects on all cores, where glibc's malloc
 /// spent about a fifth of the time of a googleapis `generate`.
@@ -31,6 +31,16 @@ fn main() -> ExitCode {
 }
 
 fn plugin() -> ExitCode {
+    if std::io::stdin().is_terminal() {
+        // protoc and buf always pipe the request in; a person at a terminal wants the usage instead of a wait
+        let mut usage = Vec::new();
+        let _ = <Cli as clap::CommandFactory>::command().write_help(&mut usage);
+        eprintln!(
+            "protoc-gen-ameide-py: no CodeGeneratorRequest on stdin (it is a terminal): run it through protoc or buf, or use a subcommand\n\n{}",
+            String::from_utf8_lossy(&usage).trim_end()
+        );
+        return ExitCode::from(2);
+    }
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
         eprintln!("protoc-gen-ameide-py: cannot read the request from stdin: {e}");

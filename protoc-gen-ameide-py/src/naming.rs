@@ -163,6 +163,14 @@ impl ModuleMap {
             )
     }
 
+    /// The mappings whose root covers none of `files` (proto names): a typo, or the root of another tree.
+    pub fn unused(&self, files: &[String]) -> Vec<&PrefixMapping> {
+        self.mappings
+            .iter()
+            .filter(|m| !files.iter().any(|f| m.covers(&module_name(f))))
+            .collect()
+    }
+
     /// The importable module of a proto file, prefixed where mapped.
     pub fn python_module(&self, file: &str) -> String {
         self.prefixed(&module_name(file))
@@ -175,9 +183,28 @@ impl ModuleMap {
     }
 }
 
+/// Whether a generated name stays inside the output directory.
+pub fn is_safe_name(name: &str) -> bool {
+    let path = std::path::Path::new(name);
+    !name.is_empty()
+        && !path.is_absolute()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_names() {
+        assert!(is_safe_name("a/b_pb2.py"));
+        assert!(!is_safe_name("../a.py"));
+        assert!(!is_safe_name("/etc/x"));
+        assert!(!is_safe_name("a/../../b"));
+        assert!(!is_safe_name(""));
+    }
 
     #[test]
     fn module_name_follows_the_file_path() {

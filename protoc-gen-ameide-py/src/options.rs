@@ -1,7 +1,6 @@
 //! The plugin parameter string (`--ameide-py_opt=...` / buf `opt:`), parsed once into a typed value at the edge.
 
 use crate::naming::{ModuleMap, PrefixMapping};
-use crate::package_files::PackageFiles;
 use crate::versions::{GrpcVersion, ProtocVersion, VersionError, DEFAULT_GRPC};
 use thiserror::Error;
 
@@ -56,6 +55,13 @@ impl Default for Outputs {
     }
 }
 
+/// Which package files `package_files=` adds (see [`crate::gen::package`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageFiles {
+    All,
+    Leaf,
+}
+
 /// The parsed parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -66,7 +72,7 @@ pub struct Options {
     pub protoc_version: Option<ProtocVersion>,
     /// `grpc_version=`: the grpcio-tools release whose `_pb2_grpc.py` to imitate (default 1.85.1).
     pub grpc_version: GrpcVersion,
-    /// `package_files=all|leaf`: also emit `__init__.py` / `py.typed` ([`crate::package_files`]).
+    /// `package_files=all|leaf`: also emit `__init__.py` / `py.typed` ([`crate::gen::package`]).
     pub package_files: Option<PackageFiles>,
 }
 
@@ -164,6 +170,14 @@ fn parse_prefix(item: &str, value: &str) -> Result<PrefixMapping, ParameterError
     {
         return Err(bad(
             "the root must be a relative proto path like `ameide_core_proto` or `google/cloud`",
+        ));
+    }
+    if root
+        .split('/')
+        .any(|c| c.starts_with('.') || c.ends_with('.'))
+    {
+        return Err(bad(
+            "a root directory name cannot start or end with `.`: it would not be a Python package",
         ));
     }
     if root.ends_with(".proto") {

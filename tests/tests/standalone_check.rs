@@ -94,7 +94,10 @@ fn check_names_stale_missing_hand_edited_and_stray_files_and_writes_nothing() {
         "pyi diff not shown:\n{text}"
     );
     assert!(text.contains("@@ "), "no unified diff hunk:\n{text}");
-    assert!(text.ends_with("check failed: 2 stale\n"), "{text}");
+    assert!(
+        text.ends_with("check failed: 2 stale\nto fix: run `protoc-gen-ameide-py generate` with the same arguments (it rewrites stale and missing files and removes leftovers)\n"),
+        "{text}"
+    );
     assert_eq!(
         stdout(&quiet),
         format!("stale: {GEN}/common/v1/common_pb2.py\nstale: {GEN}/common/v1/common_pb2.pyi\n")
@@ -158,7 +161,7 @@ fn check_names_stale_missing_hand_edited_and_stray_files_and_writes_nothing() {
         )
     );
     assert!(
-        stdout(&full).ends_with("check failed: 3 stray\n"),
+        stdout(&full).ends_with("check failed: 3 stray\nstray files: delete them, or restore the .proto that generated them (generate never deletes files)\n"),
         "{}",
         stdout(&full)
     );

@@ -199,4 +199,36 @@ fn configuration_and_parameter_errors_name_the_culprit() {
     // explicit mode: -I without --out
     let out = generate(&dir, &["-I", "proto"]);
     assert_eq!(stderr(&out).trim_end(), "-I needs --out <dir>");
+
+    // an empty out
+    write(
+        &dir,
+        "buf.gen.yaml",
+        "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: \"\"\n",
+    );
+    let out = generate(&dir, &[]);
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "buf.gen.yaml: plugins[0].out is empty: give a directory relative to the workspace"
+    );
+
+    // the same file twice on the command line (protoc fails too), however it is spelled
+    let out = generate(
+        &dir,
+        &[
+            "-I",
+            "proto",
+            "--out",
+            "gen",
+            "a/v1/a.proto",
+            "proto/a/v1/a.proto",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("a/v1/a.proto: named twice among the files to generate"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("gen").exists());
 }

@@ -160,14 +160,30 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if !self.consume("[") {
             return None;
         }
+        // protoc reads the name in its tokenizer's URL mode: runs of URL characters, whitespace skipped
+        let is_url_char = |c: u8| c.is_ascii_alphanumeric() || b"_-.~!$&()*+,;=%/".contains(&c);
         let mut text = String::new();
-        while !self.looking_at("]") && self.kind() != TokenKind::End {
-            text.push_str(&self.text());
+        loop {
+            let token = self.lexer.text(self.lexer.current());
+            if self.kind() == TokenKind::End
+                || token.is_empty()
+                || !token.iter().all(|&c| is_url_char(c))
+            {
+                break;
+            }
+            text.push_str(&String::from_utf8_lossy(token));
             self.next();
         }
-        if !self.consume("]") {
+        if !self.looking_at("]") {
+            let token = self.lexer.text(self.lexer.current());
+            let found = match self.kind() {
+                TokenKind::String => String::from_utf8_lossy(&token[..1]).into_owned(),
+                _ => String::from_utf8_lossy(token).into_owned(),
+            };
+            self.report(format!("Expected \"]\", found \"{found}\"."));
             return None;
         }
+        self.next();
         let (prefix, name) = match text.rfind('/') {
             None => (String::new(), text),
             Some(slash) => (text[..=slash].to_string(), text[slash + 1..].to_string()),
@@ -335,7 +351,10 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 return false;
             };
             let number = desc.number as u32;
-            let mut child = DynMessage::default();
+            let mut child = DynMessage {
+                message_set: self.pool_of(side).message(m).options.msg.get_bool(1),
+                ..DynMessage::default()
+            };
             let existing = (desc.label != Label::Repeated)
                 .then(|| message.known.remove(&number))
                 .flatten();

@@ -29,6 +29,8 @@ pub struct KnownField {
 pub struct DynMessage {
     pub known: BTreeMap<u32, KnownField>,
     pub unknown: Vec<u8>,
+    /// `message_set_wire_format`: extensions are written as MessageSet items.
+    pub message_set: bool,
 }
 
 /// How a known field is encoded, from the schema a message is parsed with.
@@ -122,6 +124,10 @@ impl DynMessage {
 
     /// Writes the message as C++ serializes it.
     pub fn serialize(&self, out: &mut Vec<u8>) {
+        if self.message_set {
+            self.serialize_message_set(out);
+            return;
+        }
         for (&number, field) in &self.known {
             if field.packed && !field.values.is_empty() {
                 let mut payload = Vec::new();
@@ -138,6 +144,25 @@ impl DynMessage {
             }
             for v in &field.values {
                 write_value(number, v, out);
+            }
+        }
+        out.extend_from_slice(&self.unknown);
+    }
+
+    /// A MessageSet: each extension as an item group `{ type_id = 2, message = 3 }`.
+    fn serialize_message_set(&self, out: &mut Vec<u8>) {
+        for (&number, field) in &self.known {
+            for v in &field.values {
+                let payload = match v {
+                    Val::Message(m) => m.to_bytes(),
+                    Val::Bytes(b) => b.clone(),
+                    _ => continue,
+                };
+                wire::write_varint(1 << 3 | 3, out);
+                wire::write_varint(2 << 3, out);
+                wire::write_varint(u64::from(number), out);
+                wire::write_bytes_field(3, &payload, out);
+                wire::write_varint(1 << 3 | 4, out);
             }
         }
         out.extend_from_slice(&self.unknown);

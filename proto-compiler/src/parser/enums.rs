@@ -31,7 +31,8 @@ impl<'a> Parser<'a> {
         let mut has_allow_alias = false;
         let mut allow_alias = false;
         for option in &enum_type.options.uninterpreted {
-            if option.name.len() > 1 {
+            // an option whose name failed to parse has no parts; protoc reads past them unharmed
+            if option.name.len() != 1 {
                 continue;
             }
             if !option.name[0].is_extension && option.name[0].name == "allow_alias" {

@@ -284,7 +284,6 @@ impl<'a> Parser<'a> {
         let range_number_index = self.path_len(extensions_loc);
         let first_side = self.locs.len();
         let index_loc = self.loc(Some(extensions_loc), &[0]);
-        self.locs[index_loc].1 = true;
         let loc = self.loc(Some(index_loc), &[path::EXTENSION_RANGE_OPTIONS]);
         let mut options = Options::default();
         req!(self.consume("["));
@@ -305,15 +304,15 @@ impl<'a> Parser<'a> {
             message.extension_range[i].options = copy;
         }
         message.extension_range[old_range_size].options = options;
-        let side: Vec<_> = self.locs.split_off(first_side);
+        let side = self.locs.split_off(first_side);
         for i in old_range_size..message.extension_range.len() {
-            for (location, _) in &side {
+            for location in &side {
                 if location.path.len() == range_number_index + 1 {
                     continue;
                 }
                 let mut copy = location.clone();
                 copy.path[range_number_index] = i as i32;
-                self.locs.push((copy, false));
+                self.locs.push_location(&copy);
             }
         }
         true

@@ -21,7 +21,7 @@ mod option;
 use crate::edition::Edition;
 use crate::ir::{ElemId, ErrorLocation, FileProto, LocationTable, ParsedFile};
 use crate::lexer::{self, Comments, Lexer, Token, TokenKind};
-use crate::source_info::{Location, SourceInfo};
+use crate::source_info::LocArena;
 
 /// `DescriptorProto`/`FileDescriptorProto` field numbers used in source paths.
 pub(crate) mod path {
@@ -98,10 +98,10 @@ macro_rules! req {
 }
 pub(crate) use req;
 
-/// A message from the tokenizer or parser: error or warning, 0-based line and column.
+/// A message from the tokenizer or parser: error, warning or log line, 0-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseMessage {
-    pub is_error: bool,
+    pub severity: crate::diagnostics::Severity,
     pub line: i32,
     pub column: i32,
     pub message: String,
@@ -122,7 +122,7 @@ pub(crate) struct Parser<'a> {
     lex: Lexer<'a>,
     messages: Vec<ParseMessage>,
     had_errors: bool,
-    locs: Vec<(Location, bool)>,
+    locs: LocArena,
     table: LocationTable,
     next_id: ElemId,
     syntax: String,
@@ -141,7 +141,7 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
         lex: Lexer::new(source),
         messages: Vec::new(),
         had_errors: false,
-        locs: Vec::new(),
+        locs: LocArena::take(),
         table: LocationTable::default(),
         next_id: 0,
         syntax: String::new(),
@@ -157,11 +157,17 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
     file.id = parser.new_id();
     let parsed = parser.parse_file(&mut file);
     parser.drain_lexer();
-    let ok = parsed && !parser.messages.iter().any(|m| m.is_error);
-    let mut source_info = SourceInfo::default();
-    for (location, _) in &parser.locs {
-        source_info.push(location);
-    }
+    let ok = parsed
+        && !parser
+            .messages
+            .iter()
+            .any(|m| m.severity == crate::diagnostics::Severity::Error);
+    let source_info = if ok {
+        parser.locs.into_source_info()
+    } else {
+        parser.locs.recycle();
+        Default::default()
+    };
     ParseOutcome {
         file: ParsedFile {
             proto: file,
@@ -344,10 +350,8 @@ impl<'a> Parser<'a> {
         let leading = std::mem::replace(&mut self.upcoming_doc_comments, next_leading);
         if let Some(location) = location {
             let detached_now = std::mem::replace(&mut self.upcoming_detached_comments, detached);
-            let loc = &mut self.locs[location].0;
-            loc.leading = leading;
-            loc.trailing = trailing;
-            loc.detached = detached_now;
+            self.locs
+                .attach_comments(location, leading, trailing, detached_now);
         } else if text == "}" {
             self.upcoming_detached_comments = detached;
         } else {
@@ -368,7 +372,7 @@ impl<'a> Parser<'a> {
     fn drain_lexer(&mut self) {
         for e in self.lex.errors.drain(..) {
             self.messages.push(ParseMessage {
-                is_error: true,
+                severity: crate::diagnostics::Severity::Error,
                 line: e.line,
                 column: e.column,
                 message: e.message,
@@ -378,7 +382,7 @@ impl<'a> Parser<'a> {
     fn error_at(&mut self, line: i32, column: i32, message: &str) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
-            is_error: true,
+            severity: crate::diagnostics::Severity::Error,
             line,
             column,
             message: message.to_string(),
@@ -392,7 +396,7 @@ impl<'a> Parser<'a> {
     fn warning_at(&mut self, line: i32, column: i32, message: &str) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
-            is_error: false,
+            severity: crate::diagnostics::Severity::Warning,
             line,
             column,
             message: message.to_string(),
@@ -401,65 +405,43 @@ impl<'a> Parser<'a> {
 
     // ---- locations (protoc's LocationRecorder) ----------------------------------------------------------
 
-    /// A new location below `parent` (path extended by `path`), starting at the current token. A location below
-    /// a side location (extension range options) is a side location too.
+    /// A new location below `parent` (path extended by `path`), starting at the current token.
     fn loc(&mut self, parent: Option<usize>, path: &[i32]) -> usize {
-        let (mut full, side) = match parent {
-            Some(p) => (self.locs[p].0.path.clone(), self.locs[p].1),
-            None => (Vec::new(), false),
-        };
-        full.extend_from_slice(path);
         let t = self.cur();
-        self.locs.push((
-            Location {
-                path: full,
-                span: vec![t.line, t.column],
-                ..Location::default()
-            },
-            side,
-        ));
-        self.locs.len() - 1
+        self.locs.push(parent, path, t.line, t.column)
     }
     fn add_path(&mut self, loc: usize, component: i32) {
-        self.locs[loc].0.path.push(component);
+        self.locs.add_path(loc, component);
     }
     /// The end of a LocationRecorder's scope: ends the span at the previous token unless already ended.
     fn end(&mut self, loc: usize) {
-        if self.locs[loc].0.span.len() <= 2 {
+        if self.locs.span(loc).len() <= 2 {
             let previous = *self.lex.previous();
             self.end_at(loc, &previous);
         }
     }
     fn start_at(&mut self, loc: usize, token: &Token) {
-        let span = &mut self.locs[loc].0.span;
-        span[0] = token.line;
-        span[1] = token.column;
+        self.locs.set_start(loc, token.line, token.column);
     }
     fn start_at_loc(&mut self, loc: usize, other: usize) {
-        let (line, column) = (self.locs[other].0.span[0], self.locs[other].0.span[1]);
-        let span = &mut self.locs[loc].0.span;
-        span[0] = line;
-        span[1] = column;
+        let (line, column) = (self.locs.span(other)[0], self.locs.span(other)[1]);
+        self.locs.set_start(loc, line, column);
     }
     fn end_at(&mut self, loc: usize, token: &Token) {
-        let span = &mut self.locs[loc].0.span;
-        if token.line != span[0] {
-            span.push(token.line);
-        }
-        span.push(token.end_column);
+        self.locs.end_at(loc, token.line, token.end_column);
     }
     fn record(&mut self, loc: usize, elem: ElemId, kind: ErrorLocation) {
-        let span = &self.locs[loc].0.span;
+        let span = self.locs.span(loc);
         let (line, column) = (span[0], span[1]);
         self.table.add(elem, kind, line, column);
     }
     fn record_import(&mut self, loc: usize, name: &str) {
-        let span = &self.locs[loc].0.span;
+        let span = self.locs.span(loc);
         let (line, column) = (span[0], span[1]);
         self.table.add_import(name, line, column);
     }
     fn path_len(&self, loc: usize) -> usize {
-        self.locs[loc].0.path.len()
+        self.locs.path(loc).len()
     }
 
     // ---- statements ---------------------------------------------------------------------------------------
@@ -528,6 +510,16 @@ impl<'a> Parser<'a> {
                 file.edition = Some(self.edition.number());
             }
         } else {
+            self.drain_lexer();
+            self.messages.push(ParseMessage {
+                severity: crate::diagnostics::Severity::Log,
+                line: -1,
+                column: 0,
+                message: format!(
+                    "No edition or syntax specified for the proto file: {}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)",
+                    file.name
+                ),
+            });
             self.syntax = "proto2".into();
         }
         while !self.at_end() {
@@ -686,20 +678,17 @@ impl<'a> Parser<'a> {
         let loc = self.loc(Some(root), &[path::FILE_PACKAGE]);
         self.record(loc, file.id, ErrorLocation::Name);
         req!(self.consume("package"));
-        let mut package = String::new();
         loop {
             let mut identifier = String::new();
-            if !self.consume_identifier(&mut identifier, "Expected identifier.") {
-                file.package = Some(package);
-                return false;
-            }
+            // the package exists once its first identifier is read (protoc appends to it part by part)
+            req!(self.consume_identifier(&mut identifier, "Expected identifier."));
+            let package = file.package.get_or_insert_with(String::new);
             package.push_str(&identifier);
             if !self.try_consume(".") {
                 break;
             }
             package.push('.');
         }
-        file.package = Some(package);
         req!(self.consume_end_of_declaration(";", Some(loc)));
         self.end(loc);
         true

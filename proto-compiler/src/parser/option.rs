@@ -155,15 +155,18 @@ impl<'a> Parser<'a> {
         if self.looking_at("(") {
             req!(self.consume("("));
             let mut name = String::new();
+            let mut has_name = false;
             {
                 let loc = self.loc(Some(part_loc), &[path::NAME_PART]);
                 if self.looking_at_kind(TokenKind::Identifier) {
                     req!(self.consume_identifier(&mut identifier, "Expected identifier."));
                     name.push_str(&identifier);
+                    has_name = true;
                 }
                 while self.looking_at(".") {
                     req!(self.consume("."));
                     name.push('.');
+                    has_name = true;
                     req!(self.consume_identifier(&mut identifier, "Expected identifier."));
                     name.push_str(&identifier);
                 }
@@ -173,6 +176,7 @@ impl<'a> Parser<'a> {
             option.name.push(NamePart {
                 name,
                 is_extension: true,
+                has_name,
             });
         } else {
             let loc = self.loc(Some(part_loc), &[path::NAME_PART]);
@@ -181,6 +185,7 @@ impl<'a> Parser<'a> {
             option.name.push(NamePart {
                 name: identifier,
                 is_extension: false,
+                has_name: true,
             });
         }
         true

@@ -101,6 +101,13 @@ impl<'p> Builder<'p> {
             visibility: proto.visibility,
             options: OptionsSlot::default(),
             map_entry: proto.options.map_entry,
+            sequential_limit: proto
+                .field
+                .iter()
+                .take(u16::MAX as usize)
+                .enumerate()
+                .take_while(|(i, f)| f.number == Some(*i as i32 + 1))
+                .count() as i32,
         });
         for (i, oneof) in proto.oneof_decl.iter().enumerate() {
             let o = self.build_oneof(

@@ -443,6 +443,19 @@ impl<'p> Builder<'p> {
         if !options.present {
             return;
         }
+        if options
+            .uninterpreted
+            .iter()
+            .any(|o| o.name.iter().any(|p| !p.has_name))
+        {
+            // `IsInitialized` fails: the error is placed at the options message, which has no position
+            self.error(
+                0,
+                ErrorLocation::OptionName,
+                "Uninterpreted option is missing name or value.",
+            );
+            return;
+        }
         let mut msg = OptionsMsg::default();
         if options.map_entry {
             msg.set(7, crate::options::dynamic::Val::Varint(1));

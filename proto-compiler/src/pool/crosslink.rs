@@ -263,42 +263,28 @@ impl<'p> Builder<'p> {
         true
     }
 
-    /// `AddFieldByNumber` (per file) and, for extensions, `AddExtension` (across files).
+    /// `AddFieldByNumber` (per file) and, for extensions, `AddExtension` (across files). Numbers in the
+    /// containing message's sequential range are taken by the field at that position.
     fn register_field_number(&mut self, field: FieldId) {
         let desc = self.pool.field(field).clone();
         let key = (desc.containing_type, desc.number);
-        if let Some(&conflicting) = self.fields_by_number.get(&key) {
-            let containing = desc.containing_type.map_or_else(
-                || "unknown".to_string(),
-                |m| self.pool.message(m).full_name.clone(),
-            );
-            if desc.is_extension {
-                let other = self.pool.field(conflicting).full_name.clone();
-                self.error(
-                    desc.elem,
-                    ErrorLocation::Number,
-                    format!("Extension number {} has already been used in \"{containing}\" by extension \"{other}\".", desc.number),
-                );
-            } else {
-                let other = self.pool.field(conflicting).name().to_string();
-                let proposal = match desc.containing_type.map(|m| self.next_free_number(m)) {
-                    Some(n) if n <= i64::from(crate::parser::MAX_FIELD_NUMBER) => {
-                        format!("Next available field number is {n}")
-                    }
-                    _ => "There are no available field numbers".to_string(),
-                };
-                self.error(
-                    desc.elem,
-                    ErrorLocation::Number,
-                    format!(
-                        "Field number {} has already been used in \"{containing}\" by field \"{other}\". {proposal}.",
-                        desc.number
-                    ),
-                );
-            }
+        let sequential = desc.containing_type.and_then(|m| {
+            let message = self.pool.message(m);
+            (1..=message.sequential_limit)
+                .contains(&desc.number)
+                .then(|| message.fields[desc.number as usize - 1])
+        });
+        let conflicting = match sequential {
+            Some(at) => (desc.is_extension || at != field).then_some(at),
+            None => self.fields_by_number.get(&key).copied(),
+        };
+        if let Some(conflicting) = conflicting {
+            self.report_number_conflict(&desc, conflicting);
             return;
         }
-        self.fields_by_number.insert(key, field);
+        if sequential.is_none() {
+            self.fields_by_number.insert(key, field);
+        }
         if let (true, Some(extendee)) = (desc.is_extension, desc.containing_type) {
             if !self.pool.add_extension(extendee, desc.number, field) {
                 let conflicting = self.pool.extensions[&(extendee, desc.number)];
@@ -312,6 +298,37 @@ impl<'p> Builder<'p> {
                 );
                 self.warning(desc.elem, ErrorLocation::Number, message);
             }
+        }
+    }
+
+    fn report_number_conflict(&mut self, desc: &super::FieldDesc, conflicting: FieldId) {
+        let containing = desc.containing_type.map_or_else(
+            || "unknown".to_string(),
+            |m| self.pool.message(m).full_name.clone(),
+        );
+        if desc.is_extension {
+            let other = self.pool.field(conflicting).full_name.clone();
+            self.error(
+                desc.elem,
+                ErrorLocation::Number,
+                format!("Extension number {} has already been used in \"{containing}\" by extension \"{other}\".", desc.number),
+            );
+        } else {
+            let other = self.pool.field(conflicting).name().to_string();
+            let proposal = match desc.containing_type.map(|m| self.next_free_number(m)) {
+                Some(n) if n <= i64::from(crate::parser::MAX_FIELD_NUMBER) => {
+                    format!("Next available field number is {n}")
+                }
+                _ => "There are no available field numbers".to_string(),
+            };
+            self.error(
+                desc.elem,
+                ErrorLocation::Number,
+                format!(
+                    "Field number {} has already been used in \"{containing}\" by field \"{other}\". {proposal}.",
+                    desc.number
+                ),
+            );
         }
     }
 

@@ -5,11 +5,10 @@
 //! reachable through imports; its messages are reported where protoc would parse the file.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use super::builder::build_file;
 use super::{FileId, Pool};
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, Severity};
 use crate::ir::{ErrorLocation, ParsedFile};
 use crate::options::GeneratedPool;
 use crate::parser::{self, ParseOutcome};
@@ -30,8 +29,8 @@ enum Loaded {
 }
 
 /// Parses every file reachable from `inputs` through imports, level by level on all cores.
-fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Arc<Loaded>> {
-    let mut loaded: HashMap<String, Arc<Loaded>> = HashMap::new();
+fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Loaded> {
+    let mut loaded: HashMap<String, Loaded> = HashMap::new();
     let mut level: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
     for input in inputs {
@@ -51,72 +50,115 @@ fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Arc<Loaded>
                     }
                 }
             }
-            loaded.insert(name, Arc::new(result));
+            loaded.insert(name, result);
         }
         level = next;
     }
     loaded
 }
 
+thread_local! {
+    /// The buffer files are read into, reused by each thread.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn load_one(tree: &SourceTree, name: &str) -> Loaded {
-    match tree.open(name) {
-        Ok(found) => {
-            let display = match &found {
-                Found::Disk { disk_path, .. } => disk_path.clone(),
-                Found::Bundled(_) => name.to_string(),
-            };
-            let outcome = Box::new(parser::parse(name, found.bytes()));
-            Loaded::Parsed { display, outcome }
+    READ_BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        match tree.open(name, &mut buffer) {
+            Ok(Found::Disk { disk_path }) => Loaded::Parsed {
+                display: disk_path,
+                outcome: Box::new(parser::parse(name, &buffer)),
+            },
+            Ok(Found::Bundled(text)) => Loaded::Parsed {
+                display: name.to_string(),
+                outcome: Box::new(parser::parse(name, text.as_bytes())),
+            },
+            Err(message) => Loaded::NotFound(message),
         }
-        Err(message) => Loaded::NotFound(message),
-    }
+    })
 }
 
 /// A file whose imports are being loaded (protoc's `pending_files_` entry).
 struct Frame {
     name: String,
-    loaded: Arc<Loaded>,
+    display: String,
+    outcome: Box<ParseOutcome>,
     next_dependency: usize,
 }
 
-/// A built file's parse (source info, locations) and the source paths its option interpretation rewrote.
-type BuiltFile = (Arc<Loaded>, HashMap<Vec<i32>, Vec<i32>>);
+/// What is kept of a built file: its printed name, its encoded descriptor, and (until the deferred
+/// validation of the input that built it) its error-position table.
+struct Built {
+    display: String,
+    descriptor: Vec<u8>,
+    locations: Option<crate::ir::LocationTable>,
+}
 
 /// The state of one compilation.
 struct Driver<'a> {
     tree: &'a SourceTree,
     pool: Pool,
     generated: Option<&'static GeneratedPool>,
-    loaded: HashMap<String, Arc<Loaded>>,
+    loaded: HashMap<String, Loaded>,
+    keep_location: Option<fn(&[i32]) -> bool>,
     diagnostics: Vec<Diagnostic>,
     known_bad: HashSet<String>,
     pending: Vec<String>,
     direct_inputs: HashSet<String>,
-    /// What each built file keeps until output: its parse (source info, locations) and printed name.
-    built: HashMap<FileId, BuiltFile>,
+    built: HashMap<FileId, Built>,
     /// Files built during the current input, for deferred validation.
     built_now: Vec<FileId>,
+    /// Whether protoc's logging library has printed its one-time notice.
+    logged: bool,
 }
 
 impl Driver<'_> {
-    fn loaded(&mut self, name: &str) -> Arc<Loaded> {
-        if let Some(l) = self.loaded.get(name) {
-            return l.clone();
-        }
-        let l = Arc::new(load_one(self.tree, name));
-        self.loaded.insert(name.to_string(), l.clone());
-        l
+    /// The parse of a file: the one done ahead, or (when protoc parses a file again, in a cycle) a new one.
+    fn take_loaded(&mut self, name: &str) -> Loaded {
+        self.loaded
+            .remove(name)
+            .unwrap_or_else(|| load_one(self.tree, name))
     }
 
     fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
         for m in &outcome.messages {
             let position = Position::from_zero_based(m.line, m.column);
-            self.diagnostics.push(if m.is_error {
-                Diagnostic::error(display, position, m.message.clone())
-            } else {
-                Diagnostic::warning(display, position, m.message.clone())
-            });
+            let diagnostic = match m.severity {
+                Severity::Error => Diagnostic::error(display, position, m.message.clone()),
+                Severity::Warning => Diagnostic::warning(display, position, m.message.clone()),
+                Severity::Log => {
+                    self.log_line(&m.message);
+                    continue;
+                }
+            };
+            self.diagnostics.push(diagnostic);
         }
+    }
+
+    /// A line of protoc's logging library (`W... parser.cc:659] ...`), after the library's one-time notice.
+    fn log_line(&mut self, message: &str) {
+        let log = |line: String| Diagnostic {
+            severity: Severity::Log,
+            file: String::new(),
+            position: None,
+            message: line,
+        };
+        if !self.logged {
+            self.logged = true;
+            self.diagnostics
+                .push(log("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR".into()));
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let line = format!(
+            "W0000 00:00:{}.{:06} {:>7} parser.cc:659] {message}",
+            now.as_secs(),
+            now.subsec_micros(),
+            std::process::id()
+        );
+        self.diagnostics.push(log(line));
     }
 
     /// Opens, parses and pre-checks a file (`TryFindFileInFallbackDatabase` up to `BuildFile`'s dependency
@@ -128,22 +170,22 @@ impl Driver<'_> {
         if self.known_bad.contains(name) {
             return Err(None);
         }
-        let loaded = self.loaded(name);
-        let (display, outcome) = match &*loaded {
+        let (display, outcome) = match self.take_loaded(name) {
             Loaded::NotFound(message) => {
                 self.diagnostics
-                    .push(Diagnostic::error(name, None, message.clone()));
+                    .push(Diagnostic::error(name, None, message));
                 self.known_bad.insert(name.to_string());
                 return Err(None);
             }
-            Loaded::Parsed { display, outcome } => (display.clone(), outcome),
+            Loaded::Parsed { display, outcome } => (display, outcome),
         };
-        self.report_parse(&display, outcome);
+        self.report_parse(&display, &outcome);
         if !outcome.ok {
             self.known_bad.insert(name.to_string());
             return Err(None);
         }
         let file = &outcome.file;
+        let display_copy = display.clone();
         if let Some(from) = self.pending.iter().position(|p| p == name) {
             let mut message = String::from("File recursively imports itself: ");
             for p in &self.pending[from..] {
@@ -158,7 +200,7 @@ impl Driver<'_> {
             };
             let (line, column) = file.locations.find_import(&element);
             self.diagnostics.push(Diagnostic::error(
-                display,
+                display_copy,
                 Position::from_zero_based(line, column),
                 message,
             ));
@@ -173,7 +215,7 @@ impl Driver<'_> {
         {
             let (line, column) = file.locations.find(file.proto.id, ErrorLocation::Name);
             self.diagnostics.push(Diagnostic::error(
-                display,
+                display_copy,
                 Position::from_zero_based(line, column),
                 "Package name is too long",
             ));
@@ -183,37 +225,45 @@ impl Driver<'_> {
         self.pending.push(name.to_string());
         Ok(Frame {
             name: name.to_string(),
-            loaded,
+            display,
+            outcome,
             next_dependency: 0,
         })
     }
 
-    /// Builds a file whose imports are loaded.
+    /// Builds a file whose imports are loaded, and encodes it if it builds.
     fn build(&mut self, frame: Frame) -> Option<FileId> {
-        let Loaded::Parsed { display, outcome } = &*frame.loaded else {
-            return None;
-        };
         let is_direct = self.direct_inputs.contains(&frame.name);
         let result = build_file(
             &mut self.pool,
             self.generated,
-            &outcome.file,
-            display,
+            &frame.outcome.file,
+            &frame.display,
             is_direct,
         );
         self.diagnostics.extend(result.diagnostics);
-        match result.file {
-            Some(id) => {
-                self.built
-                    .insert(id, (frame.loaded.clone(), result.interpreted_paths));
-                self.built_now.push(id);
-                Some(id)
-            }
-            None => {
-                self.known_bad.insert(frame.name);
-                None
-            }
-        }
+        let Some(id) = result.file else {
+            self.known_bad.insert(frame.name);
+            return None;
+        };
+        let ParsedFile {
+            mut source_info,
+            locations,
+            ..
+        } = frame.outcome.file;
+        source_info.update_paths(&result.interpreted_paths);
+        let descriptor =
+            crate::encode::encode_file(&self.pool, id, &source_info, self.keep_location);
+        self.built.insert(
+            id,
+            Built {
+                display: frame.display,
+                descriptor,
+                locations: Some(locations),
+            },
+        );
+        self.built_now.push(id);
+        Some(id)
     }
 
     /// `FindFileByName` for an input: the file, built with all its imports.
@@ -225,10 +275,7 @@ impl Driver<'_> {
         loop {
             let top = stack.last_mut()?;
             let dependency = {
-                let Loaded::Parsed { outcome, .. } = &*top.loaded else {
-                    return None;
-                };
-                let proto = &outcome.file.proto;
+                let proto = &top.outcome.file.proto;
                 let all: Vec<&String> = proto
                     .dependency
                     .iter()
@@ -264,9 +311,9 @@ impl Driver<'_> {
     }
 
     fn display_name(&self, file: FileId) -> String {
-        match self.built.get(&file).map(|(l, _)| &**l) {
-            Some(Loaded::Parsed { display, .. }) => display.clone(),
-            _ => self.pool.file(file).name.clone(),
+        match self.built.get(&file) {
+            Some(built) => built.display.clone(),
+            None => self.pool.file(file).name.clone(),
         }
     }
 
@@ -276,15 +323,13 @@ impl Driver<'_> {
         for file in std::mem::take(&mut self.built_now) {
             let findings = lifetimes::check_file(&self.pool, self.generated, file);
             let is_direct = self.direct_inputs.contains(&self.pool.file(file).name);
-            let display = self.display_name(file);
-            let Some((loaded, _)) = self.built.get(&file) else {
+            let Some(built) = self.built.get_mut(&file) else {
                 continue;
             };
-            let Loaded::Parsed { outcome, .. } = &**loaded else {
-                continue;
-            };
+            let display = built.display.clone();
+            let locations = built.locations.take().unwrap_or_default();
             for (elem, is_error, message) in findings {
-                let (line, column) = outcome.file.locations.find(elem, ErrorLocation::Name);
+                let (line, column) = locations.find(elem, ErrorLocation::Name);
                 let position = Position::from_zero_based(line, column);
                 if is_error {
                     ok = false;
@@ -342,18 +387,32 @@ fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
 /// Compiles `files` with their imports (see [`crate::compile`]).
 pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
     let tree = SourceTree::new(&options.include_paths);
+    // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
+    if let Some(missing) = files
+        .iter()
+        .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
+    {
+        return Compilation {
+            diagnostics: vec![Diagnostic::line(format!(
+                "Could not make proto path relative: {missing}: No such file or directory"
+            ))],
+            files: Vec::new(),
+        };
+    }
     let loaded = preparse(&tree, files);
     let mut driver = Driver {
         tree: &tree,
         pool: Pool::default(),
         generated: Some(GeneratedPool::get()),
         loaded,
+        keep_location: options.keep_location,
         diagnostics: Vec::new(),
         known_bad: HashSet::new(),
         pending: Vec::new(),
         direct_inputs: files.iter().cloned().collect(),
         built: HashMap::new(),
         built_now: Vec::new(),
+        logged: false,
     };
     let mut inputs = Vec::new();
     for name in files {
@@ -377,23 +436,15 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         };
     }
     let order = request_order(&driver.pool, &inputs);
-    let pool = &driver.pool;
-    let built = &driver.built;
-    let encoded = crate::parallel::map(&order, |&id| {
-        let (loaded, paths) = &built[&id];
-        let Loaded::Parsed { outcome, .. } = &**loaded else {
-            return Vec::new();
-        };
-        let mut source_info = outcome.file.source_info.clone();
-        source_info.update_paths(paths);
-        crate::encode::encode_file(pool, id, &source_info, options.keep_location)
-    });
     let files = order
         .iter()
-        .zip(encoded)
-        .map(|(&id, descriptor)| CompiledFile {
+        .map(|&id| CompiledFile {
             name: driver.pool.file(id).name.clone(),
-            descriptor,
+            descriptor: driver
+                .built
+                .get_mut(&id)
+                .map(|b| std::mem::take(&mut b.descriptor))
+                .unwrap_or_default(),
         })
         .collect();
     Compilation {
@@ -429,21 +480,30 @@ fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
     }
     for &input in inputs {
         let f = driver.pool.file(input);
-        if f.edition > crate::features::MAXIMUM_EDITION {
-            driver.diagnostics.push(Diagnostic::error(
-                "",
-                None,
-                format!(
+        if f.edition > crate::features::MAXIMUM_EDITION && !can_skip_edition_check(&f.name) {
+            driver.diagnostics.push(Diagnostic::line(format!(
                     "{}: is a file using edition {}, which is later than the protoc maximum supported edition {}.",
                     f.name,
                     f.edition.short_name(),
                     crate::features::MAXIMUM_EDITION.short_name()
-                ),
-            ));
+                )));
             return false;
         }
     }
     true
+}
+
+/// protoc's `CanSkipEditionCheck`: its own test and library protos may use any edition.
+fn can_skip_edition_check(name: &str) -> bool {
+    [
+        "google/protobuf/",
+        "upb/",
+        "com/google/protobuf/",
+        "conformance/test_protos/",
+        "test_messages_edition_unstable",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
 }
 
 /// Builds the bundled files protoc has compiled in (their options against themselves).
@@ -453,9 +513,16 @@ pub fn build_bootstrap(names: &[&str]) -> Pool {
         bootstrap: true,
         ..Pool::default()
     };
+    let mut buffer = Vec::new();
     for name in names {
-        let Ok(found) = tree.open(name) else { continue };
-        let outcome = parser::parse(name, found.bytes());
+        let Ok(found) = tree.open(name, &mut buffer) else {
+            continue;
+        };
+        let text = match found {
+            Found::Disk { .. } => &buffer[..],
+            Found::Bundled(text) => text.as_bytes(),
+        };
+        let outcome = parser::parse(name, text);
         if !outcome.ok {
             continue;
         }

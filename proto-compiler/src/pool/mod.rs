@@ -14,13 +14,14 @@
 pub mod build;
 pub mod builder;
 pub mod crosslink;
+pub mod fxhash;
 pub mod loader;
 pub mod lookup;
 pub mod model;
 pub mod names;
 pub mod visit;
 
-use std::collections::HashMap;
+use fxhash::FxHashMap;
 
 pub use loader::compile;
 pub use model::*;
@@ -36,12 +37,12 @@ pub struct Pool {
     pub values: Vec<ValueDesc>,
     pub services: Vec<ServiceDesc>,
     pub methods: Vec<MethodDesc>,
-    pub symbols: HashMap<String, Symbol>,
+    pub symbols: FxHashMap<String, Symbol>,
     /// Names added to `symbols` in order, for rollback.
     symbol_log: Vec<String>,
-    pub files_by_name: HashMap<String, FileId>,
+    pub files_by_name: FxHashMap<String, FileId>,
     /// Extensions by (extendee, number), across files.
-    pub extensions: HashMap<(MsgId, i32), FieldId>,
+    pub extensions: FxHashMap<(MsgId, i32), FieldId>,
     extension_log: Vec<(MsgId, i32)>,
     /// When set, the options of the file being built are canonicalized against itself (building the bundled
     /// descriptor.proto that serves as the compiled-in schema).

@@ -145,6 +145,9 @@ pub struct MessageDesc {
     pub visibility: Option<i32>,
     pub options: OptionsSlot,
     pub map_entry: bool,
+    /// How many leading fields are numbered 1, 2, 3, ... (`sequential_field_limit_`): numbers in this range
+    /// are found by position, never in the number table.
+    pub sequential_limit: i32,
 }
 
 impl MessageDesc {

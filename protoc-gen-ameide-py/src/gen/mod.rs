@@ -2,6 +2,7 @@
 //! things only through [`crate::naming`] and print only through [`crate::printer`].
 
 pub mod grpc;
+pub mod package;
 pub mod pb2;
 pub mod pyi;
 

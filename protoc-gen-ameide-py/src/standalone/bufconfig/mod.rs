@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+mod keys;
+
 /// A configuration problem, naming the file and the key.
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -44,11 +46,15 @@ struct RawModule {
     path: Option<String>,
     #[serde(default)]
     excludes: Vec<String>,
+    #[serde(default)]
+    includes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawGen {
     version: Option<String>,
+    #[serde(default)]
+    clean: bool,
     #[serde(default)]
     plugins: Vec<RawPlugin>,
     #[serde(default)]
@@ -63,6 +69,14 @@ struct RawPlugin {
     out: Option<String>,
     opt: Option<OneOrMany>,
     strategy: Option<String>,
+    #[serde(default)]
+    include_imports: bool,
+    #[serde(default)]
+    include_wkt: bool,
+    #[serde(default)]
+    types: Vec<String>,
+    #[serde(default)]
+    exclude_types: Vec<String>,
 }
 
 /// How buf splits the files of an input into plugin requests.
@@ -83,11 +97,14 @@ impl Strategy {
     }
 }
 
-/// A module of the workspace: its root (an include directory) and excluded directories.
+/// A module of the workspace: its root (an include directory) and its included and excluded directories.
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The module root, relative to the workspace directory.
     pub path: String,
+    /// Workspace-relative directories: when any is given, only files below them belong to the module.
+    pub includes: Vec<String>,
+    /// Workspace-relative directories whose files do not belong to the module.
     pub excludes: Vec<String>,
 }
 
@@ -130,6 +147,12 @@ fn invalid(path: &Path, message: impl Into<String>) -> ConfigError {
 }
 
 fn check_relative(path: &Path, key: &str, value: &str) -> Result<(), ConfigError> {
+    if value.trim().is_empty() {
+        return Err(invalid(
+            path,
+            format!("{key} is empty: give a directory relative to the workspace"),
+        ));
+    }
     let p = Path::new(value);
     if p.is_absolute()
         || p.components()
@@ -151,10 +174,15 @@ impl Workspace {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
-        let gen: RawGen =
-            serde_yaml::from_str(&read(template)?).map_err(|e| invalid(template, e.to_string()))?;
+        let gen: RawGen = parse_checked(template, keys::check_buf_gen_yaml)?;
         if gen.version.as_deref() != Some("v2") {
             return Err(invalid(template, "only `version: v2` is supported"));
+        }
+        if gen.clean {
+            return Err(invalid(
+                template,
+                "`clean: true` is not supported by generate/check (buf deletes each `out` before generating); remove it, or use `buf generate`",
+            ));
         }
         if gen
             .managed
@@ -188,6 +216,7 @@ impl Workspace {
                 .clone()
                 .ok_or_else(|| invalid(template, format!("plugins[{i}]: `out` is required")))?;
             check_relative(template, &format!("plugins[{i}].out"), &out)?;
+            unsupported_plugin_keys(template, i, plugin)?;
             let strategy = match plugin.strategy.as_deref() {
                 None | Some("directory") => Strategy::Directory,
                 Some("all") => Strategy::All,
@@ -216,8 +245,7 @@ impl Workspace {
         }
         let buf_yaml = dir.join("buf.yaml");
         let modules = if buf_yaml.is_file() {
-            let raw: RawBufYaml = serde_yaml::from_str(&read(&buf_yaml)?)
-                .map_err(|e| invalid(&buf_yaml, e.to_string()))?;
+            let raw: RawBufYaml = parse_checked(&buf_yaml, keys::check_buf_yaml)?;
             if raw.version.as_deref() != Some("v2") {
                 return Err(invalid(&buf_yaml, "only `version: v2` is supported"));
             }
@@ -225,17 +253,19 @@ impl Workspace {
             for (i, m) in raw.modules.iter().enumerate() {
                 let path = m.path.clone().unwrap_or_else(|| ".".into());
                 check_relative(&buf_yaml, &format!("modules[{i}].path"), &path)?;
-                for e in &m.excludes {
-                    check_relative(&buf_yaml, &format!("modules[{i}].excludes"), e)?;
-                }
+                let path = normalize(&path);
+                let includes = module_dirs(&buf_yaml, i, "includes", &path, &m.includes)?;
+                let excludes = module_dirs(&buf_yaml, i, "excludes", &path, &m.excludes)?;
                 modules.push(Module {
-                    path: normalize(&path),
-                    excludes: m.excludes.iter().map(|e| normalize(e)).collect(),
+                    path,
+                    includes,
+                    excludes,
                 });
             }
             if modules.is_empty() {
                 modules.push(Module {
                     path: ".".into(),
+                    includes: Vec::new(),
                     excludes: Vec::new(),
                 });
             }
@@ -263,7 +293,7 @@ impl Workspace {
         for module in &self.modules {
             let root = self.dir.join(&module.path);
             let mut names = Vec::new();
-            crate::compile::collect(&root, &root, &mut names).map_err(|e| ConfigError::Read {
+            super::inputs::collect(&root, &root, &mut names).map_err(|e| ConfigError::Read {
                 file: root.display().to_string(),
                 message: e.to_string(),
             })?;
@@ -273,11 +303,13 @@ impl Workspace {
                 } else {
                     format!("{}/{name}", module.path)
                 };
-                let excluded = module
-                    .excludes
-                    .iter()
-                    .any(|e| workspace_path == *e || workspace_path.starts_with(&format!("{e}/")));
-                if !excluded {
+                let below = |dir: &String| {
+                    workspace_path
+                        .strip_prefix(dir.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                };
+                let included = module.includes.is_empty() || module.includes.iter().any(below);
+                if included && !module.excludes.iter().any(below) {
                     out.push(name);
                 }
             }
@@ -286,6 +318,69 @@ impl Workspace {
         out.dedup();
         Ok(out)
     }
+}
+
+/// Reads and parses a YAML configuration file after checking its keys against buf's.
+fn parse_checked<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    check_keys: fn(&Path, &str, &serde_yaml::Value) -> Result<(), ConfigError>,
+) -> Result<T, ConfigError> {
+    let text = read(path)?;
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| invalid(path, e.to_string()))?;
+    check_keys(path, &text, &doc)?;
+    serde_yaml::from_value(doc).map_err(|e| invalid(path, e.to_string()))
+}
+
+/// Plugin keys buf defines that change which files or types it generates, which generate/check do not
+/// reproduce: refused rather than ignored, so the output never silently differs from `buf generate`'s.
+fn unsupported_plugin_keys(
+    template: &Path,
+    i: usize,
+    plugin: &RawPlugin,
+) -> Result<(), ConfigError> {
+    let set = [
+        ("include_imports: true", plugin.include_imports),
+        ("include_wkt: true", plugin.include_wkt),
+        ("types", !plugin.types.is_empty()),
+        ("exclude_types", !plugin.exclude_types.is_empty()),
+    ];
+    match set.iter().find(|(_, on)| *on) {
+        Some((key, _)) => Err(invalid(
+            template,
+            format!("plugins[{i}]: `{key}` is not supported by generate/check (it changes which files or types buf generates); remove it, or use `buf generate`"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The `includes` / `excludes` of module `i` (workspace-relative directories, which buf requires to lie
+/// inside the module's directory), normalized.
+fn module_dirs(
+    buf_yaml: &Path,
+    i: usize,
+    key: &str,
+    module: &str,
+    dirs: &[String],
+) -> Result<Vec<String>, ConfigError> {
+    dirs.iter()
+        .map(|dir| {
+            check_relative(buf_yaml, &format!("modules[{i}].{key}"), dir)?;
+            let dir = normalize(dir);
+            let inside = module == "."
+                || dir
+                    .strip_prefix(module)
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if !inside {
+                let kind = key.trim_end_matches('s');
+                return Err(invalid(
+                    buf_yaml,
+                    format!("modules[{i}].{key}: {kind} path \"{dir}\" does not reside within module directory \"{module}\""),
+                ));
+            }
+            Ok(dir)
+        })
+        .collect()
 }
 
 fn normalize(path: &str) -> String {
@@ -300,6 +395,76 @@ fn normalize(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn workspace(
+        buf_yaml: &str,
+        buf_gen_yaml: &str,
+    ) -> (tempfile::TempDir, Result<Workspace, String>) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        for dir in ["proto/a", "proto/b/c"] {
+            std::fs::create_dir_all(tmp.path().join(dir)).expect("mkdir");
+            std::fs::write(tmp.path().join(dir).join("x.proto"), "").expect("proto");
+        }
+        std::fs::write(tmp.path().join("buf.yaml"), buf_yaml).expect("buf.yaml");
+        std::fs::write(tmp.path().join("buf.gen.yaml"), buf_gen_yaml).expect("buf.gen.yaml");
+        let ws = Workspace::load(&tmp.path().join("buf.gen.yaml")).map_err(|e| e.to_string());
+        (tmp, ws)
+    }
+
+    const GEN: &str = "version: v2\nplugins:\n  - local: protoc-gen-ameide-py\n    out: gen\n";
+
+    #[test]
+    fn module_includes_and_excludes_select_files_as_buf_does() {
+        let files = |buf_yaml: &str| {
+            let (_tmp, ws) = workspace(buf_yaml, GEN);
+            ws.and_then(|ws| ws.files().map_err(|e| e.to_string()))
+        };
+        assert_eq!(
+            files("version: v2\nmodules:\n  - path: proto\n"),
+            Ok(vec!["a/x.proto".to_string(), "b/c/x.proto".to_string()])
+        );
+        assert_eq!(
+            files("version: v2\nmodules:\n  - path: proto\n    includes: [proto/b]\n"),
+            Ok(vec!["b/c/x.proto".to_string()])
+        );
+        assert_eq!(
+            files("version: v2\nmodules:\n  - path: proto\n    excludes: [proto/b/c]\n"),
+            Ok(vec!["a/x.proto".to_string()])
+        );
+        assert_eq!(
+            files("version: v2\nmodules:\n  - path: proto\n    includes: [proto/b]\n    excludes: [proto/b/c]\n"),
+            Ok(vec![])
+        );
+        let err = files("version: v2\nmodules:\n  - path: proto\n    includes: [a]\n")
+            .expect_err("outside");
+        assert!(err.ends_with("modules[0].includes: include path \"a\" does not reside within module directory \"proto\""), "{err}");
+    }
+
+    #[test]
+    fn keys_that_change_what_buf_generates_are_refused() {
+        let yaml = "version: v2\nmodules:\n  - path: proto\n";
+        for (gen, key) in [
+            (
+                format!("{GEN}    include_imports: true\n"),
+                "`include_imports: true`",
+            ),
+            (format!("{GEN}    types: [a.B]\n"), "`types`"),
+            (
+                format!("{GEN}    exclude_types: [a.B]\n"),
+                "`exclude_types`",
+            ),
+            (
+                format!("version: v2\nclean: true\n{}", &GEN[12..]),
+                "`clean: true`",
+            ),
+        ] {
+            let (_tmp, ws) = workspace(yaml, &gen);
+            let err = ws.expect_err(key);
+            assert!(err.contains(key) && err.contains("not supported"), "{err}");
+        }
+        let (_tmp, ws) = workspace(yaml, &format!("{GEN}    include_imports: false\n"));
+        assert!(ws.is_ok());
+    }
 
     #[test]
     fn plugin_names() {

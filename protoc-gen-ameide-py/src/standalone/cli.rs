@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check;
-use crate::compile::Driver;
-use crate::standalone::{self, JobOutput, Plan};
+use super::check;
+use super::compile::Driver;
+use super::{generate_outputs, write_outputs, JobOutput, Plan};
 
 /// The `--version` text: the crate version and the reference versions reproduced by default.
 pub const VERSION: &str = concat!(
@@ -152,7 +152,7 @@ impl Inputs {
     /// come with their source line.
     fn regenerate(&self) -> Result<Vec<JobOutput>, String> {
         let plan = self.plan()?;
-        standalone::generate_outputs(&plan, self.driver())
+        generate_outputs(&plan, self.driver())
             .map_err(|e| with_source(&e.to_string(), &plan.includes))
     }
 
@@ -197,6 +197,19 @@ fn proto_snippet(line: &str, includes: &[PathBuf]) -> Option<String> {
 
 pub use cli_text::source_snippet;
 
+/// `24051 files written`, `19 files up to date, none written`, `19 files: 2 written, 17 already up to date`.
+fn written_summary(total: usize, written: usize) -> String {
+    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
+    match (written, total - written) {
+        (_, 0) => format!("{} written", files(total)),
+        (0, _) => format!("{} up to date, none written", files(total)),
+        (written, unchanged) => format!(
+            "{}: {written} written, {unchanged} already up to date",
+            files(total)
+        ),
+    }
+}
+
 fn fail(message: &str) -> ExitCode {
     for line in message.lines() {
         eprintln!("{line}");
@@ -213,11 +226,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(message) => return fail(&message),
             };
             for output in &outputs {
-                match standalone::write_outputs(output) {
+                match write_outputs(output) {
                     Ok(written) => eprintln!(
-                        "{}: {} files generated, {written} written",
+                        "{}: {}",
                         output.job.out.display(),
-                        output.files.len()
+                        written_summary(output.files.len(), written)
                     ),
                     Err(e) => return fail(&e.to_string()),
                 }

@@ -8,23 +8,12 @@
 //!   prefix root directly holds one. Every directory's files are in exactly one request under buf
 //!   `strategy: directory`, so this never writes a file twice there; the ancestor directories are then namespace
 //!   packages (or hand-written).
-//!
-//! The key is split off the parameter before [`crate::Options::parse`] sees the rest.
 
 use std::collections::BTreeSet;
 
 use crate::gen::GeneratedFile;
 use crate::naming::ModuleMap;
-
-/// The parameter key.
-pub const KEY: &str = "package_files";
-
-/// Which package files to add.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PackageFiles {
-    All,
-    Leaf,
-}
+use crate::options::PackageFiles;
 
 fn parent(path: &str) -> Option<&str> {
     path.rsplit_once('/').map(|(dir, _)| dir)

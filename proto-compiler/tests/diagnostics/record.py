@@ -36,7 +36,10 @@ What is written into the case directory:
 
 * `expected`: `exit: <code>` on the first line, then protoc's stderr verbatim, except that the time stamp and
   thread id of absl log lines (`W0000 00:00:1796670968.441731   20063 parser.cc:659] ...`) are replaced by
-  `<time>` and `<thread>`: `W0000 00:00:<time> <thread> parser.cc:659] ...`.
+  `<time>` and `<thread>` (`W0000 00:00:<time> <thread> parser.cc:659] ...`), and that consecutive
+  `warning: Import X is unused.` lines are sorted: protoc prints a file's unused imports in the iteration
+  order of a hash set of pointers, which differs from run to run (five unused imports came out in six
+  different orders in 30 runs).
 * accepted cases only: `expected.pb`, the FileDescriptorSet of that run (the listed files in protoc's order,
   each file's `CopyTo` + `CopySourceCodeInfoTo` + `CopyJsonNameTo`, source-retention options kept), and
   `expected.files`, the names of every file protoc built, imports included, in the order of a plugin request
@@ -59,8 +62,23 @@ CRATE = HERE.parent.parent
 ABSL_LOG = re.compile(r"^([IWEF]\d{4} \d\d:\d\d:)\d+\.\d+ +\d+ ", re.MULTILINE)
 
 
+UNUSED_IMPORT = re.compile(r": warning: Import .* is unused\.$")
+
+
 def normalize(stderr: str) -> str:
-    return ABSL_LOG.sub(r"\1<time> <thread> ", stderr)
+    """absl time stamps and thread ids replaced; each run of consecutive unused-import warnings sorted, because
+    protoc prints them in the order of a pointer hash set, which changes from run to run."""
+    lines = ABSL_LOG.sub(r"\1<time> <thread> ", stderr).split("\n")
+    out, run = [], []
+    for line in lines:
+        if UNUSED_IMPORT.search(line):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        out.append(line)
+    out.extend(sorted(run))
+    return "\n".join(out)
 
 
 class Case:

@@ -5,12 +5,30 @@
 use std::fmt::Write as _;
 
 /// protoc's stderr as recorded by `record.py`: the time stamp and thread id of absl log lines replaced, so
-/// that such lines compare by their text.
+/// that such lines compare by their text, and each run of consecutive unused-import warnings sorted, because
+/// protoc prints a file's unused imports in the iteration order of a hash set of pointers, which changes from
+/// run to run.
 pub fn normalize(stderr: &str) -> String {
-    stderr
-        .split_inclusive('\n')
-        .map(|line| normalize_absl_prefix(line).unwrap_or_else(|| line.to_string()))
-        .collect()
+    let mut out = String::new();
+    let mut run: Vec<String> = Vec::new();
+    for line in stderr.split_inclusive('\n') {
+        let line = normalize_absl_prefix(line).unwrap_or_else(|| line.to_string());
+        if is_unused_import_warning(&line) {
+            run.push(line);
+            continue;
+        }
+        run.sort();
+        out.extend(run.drain(..));
+        out.push_str(&line);
+    }
+    run.sort();
+    out.extend(run);
+    out
+}
+
+fn is_unused_import_warning(line: &str) -> bool {
+    let line = line.trim_end_matches('\n');
+    line.ends_with(" is unused.") && line.contains(": warning: Import ")
 }
 
 /// Whether a line is an absl log line (`W0000 00:00:... file.cc:N] ...`, raw or normalized).

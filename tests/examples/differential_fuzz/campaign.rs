@@ -39,6 +39,17 @@ struct Workspace {
 }
 
 impl Workspace {
+    /// `<campaign>/work/<name>` for mutants, `<campaign>/work/scratch` for protoc's output; absolute, as
+    /// protoc runs in the scratch directory.
+    fn in_campaign(campaign: &Path, name: &str) -> Result<Workspace, String> {
+        let campaign =
+            std::path::absolute(campaign).map_err(|e| format!("{}: {e}", campaign.display()))?;
+        Ok(Workspace {
+            mutant_dir: campaign.join("work").join(name),
+            scratch: campaign.join("work/scratch"),
+        })
+    }
+
     fn includes(&self, seed: &Seed) -> Vec<PathBuf> {
         vec![self.mutant_dir.clone(), seed.root.clone()]
     }
@@ -52,36 +63,50 @@ impl Workspace {
     }
 }
 
-/// Both verdicts on one text of `seed`.
+/// Both verdicts on one text of a seed, and how they compare.
+struct Comparison {
+    outcome: Outcome,
+    signature: String,
+    /// The difference, for people (`-` protoc, `+` ours).
+    account: String,
+    theirs: Verdict,
+    ours: Option<Verdict>,
+}
+
 fn compare(
     protoc: &Protoc,
     work: &Workspace,
     seed: &Seed,
     text: &str,
-) -> Result<(Outcome, String, String, Verdict, String), String> {
+) -> Result<Comparison, String> {
     work.write(seed, text)?;
     let includes = work.includes(seed);
-    let theirs = match protoc.run(&includes, &seed.name, &work.scratch) {
+    let files = [seed.name.clone()];
+    let theirs = match protoc.run(&includes, &files, &work.scratch) {
         Ok(v) => v,
         Err(crash) => {
-            let empty = Verdict {
-                accepted: false,
-                stderr: crash.clone(),
-                files: Vec::new(),
-            };
-            return Ok((
-                Outcome::ProtocCrash,
-                "protoc-crash".into(),
-                crash,
-                empty,
-                String::new(),
-            ));
+            return Ok(Comparison {
+                outcome: Outcome::ProtocCrash,
+                signature: "protoc-crash".into(),
+                account: crash.clone(),
+                theirs: Verdict {
+                    accepted: false,
+                    stderr: crash,
+                    files: Vec::new(),
+                },
+                ours: None,
+            });
         }
     };
-    let mine = ours(protoc, &includes, &seed.name, HANG_TIMEOUT);
-    let our_stderr = mine.as_ref().map(|v| v.stderr.clone()).unwrap_or_default();
+    let mine = ours(protoc, &includes, &files, HANG_TIMEOUT);
     let (outcome, signature, account) = classify(&theirs, &mine);
-    Ok((outcome, signature, account, theirs, our_stderr))
+    Ok(Comparison {
+        outcome,
+        signature,
+        account,
+        theirs,
+        ours: mine.ok(),
+    })
 }
 
 #[derive(Default)]
@@ -98,10 +123,7 @@ pub fn run(protoc: &Protoc, seeds: &[Seed], settings: &Settings) -> Result<(), S
     if seeds.is_empty() {
         return Err("no seed files".into());
     }
-    let work = Workspace {
-        mutant_dir: settings.out.join("work/mutant"),
-        scratch: settings.out.join("work/scratch"),
-    };
+    let work = Workspace::in_campaign(&settings.out, "mutant")?;
     fs::create_dir_all(&work.scratch)
         .map_err(|e| format!("create {}: {e}", work.scratch.display()))?;
     let mut rng = Rng::new(settings.seed);
@@ -128,8 +150,8 @@ pub fn run(protoc: &Protoc, seeds: &[Seed], settings: &Settings) -> Result<(), S
         for m in &applied {
             *tally.mutations.entry(format!("{m:?}")).or_default() += 1;
         }
-        let (outcome, signature, account, theirs, our_stderr) =
-            compare(protoc, &work, seed, &mutant)?;
+        let found = compare(protoc, &work, seed, &mutant)?;
+        let (outcome, signature) = (found.outcome, found.signature.clone());
         *tally.outcomes.entry(outcome).or_default() += 1;
         if !outcome.is_finding() {
             continue;
@@ -141,19 +163,15 @@ pub fn run(protoc: &Protoc, seeds: &[Seed], settings: &Settings) -> Result<(), S
         let dir = format!("{:03}-{}", tally.findings.len() + 1, outcome.slug());
         eprintln!("finding {dir}: {signature}");
         let minimized = minimize(&mutant, settings.minimize_budget, |candidate| {
-            compare(protoc, &work, seed, candidate).is_ok_and(|(_, s, ..)| s == signature)
+            compare(protoc, &work, seed, candidate).is_ok_and(|c| c.signature == signature)
         });
-        let (.., minimized_account, _, _) = compare(protoc, &work, seed, &minimized)?;
         let finding = Finding {
             seed,
             applied: &format!("{applied:?}"),
-            signature: &signature,
             mutant: &mutant,
+            found: &found,
             minimized: &minimized,
-            protoc_stderr: &theirs.stderr,
-            our_stderr: &our_stderr,
-            account: &account,
-            minimized_account: &minimized_account,
+            shrunk: &compare(protoc, &work, seed, &minimized)?,
         };
         finding.write(&settings.out.join("findings").join(&dir))?;
         tally.findings.insert(signature, (dir, 1));
@@ -167,13 +185,11 @@ pub fn run(protoc: &Protoc, seeds: &[Seed], settings: &Settings) -> Result<(), S
 struct Finding<'a> {
     seed: &'a Seed,
     applied: &'a str,
-    signature: &'a str,
     mutant: &'a str,
+    found: &'a Comparison,
     minimized: &'a str,
-    protoc_stderr: &'a str,
-    our_stderr: &'a str,
-    account: &'a str,
-    minimized_account: &'a str,
+    /// The comparison on the minimized text.
+    shrunk: &'a Comparison,
 }
 
 impl Finding<'_> {
@@ -183,29 +199,57 @@ impl Finding<'_> {
             .and_then(|n| n.to_str())
             .unwrap_or("mutant.proto");
         let info = format!(
-            "seed: {}\nroot: {}\nmutations: {}\nsignature: {}\nreplay: -I <dir of the mutant> -I {} {}\n",
+            "seed: {}\nroot: {}\nmutations: {}\nsignature: {}\n",
             self.seed.name,
             self.seed.root.display(),
             self.applied,
-            self.signature,
-            self.seed.root.display(),
-            self.seed.name,
+            self.found.signature,
         );
-        let files = [
-            ("info.txt", info.as_str()),
-            (file_name, self.mutant),
-            ("minimized.proto", self.minimized),
-            ("protoc.stderr", self.protoc_stderr),
-            ("ours.stderr", self.our_stderr),
-            ("difference.txt", self.account),
-            ("minimized.difference.txt", self.minimized_account),
+        let our_stderr = self.found.ours.as_ref().map_or("", |v| v.stderr.as_str());
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("info.txt", info.into_bytes()),
+            (file_name, self.mutant.into()),
+            ("minimized.proto", self.minimized.into()),
+            (
+                "protoc.stderr",
+                self.found.theirs.stderr.clone().into_bytes(),
+            ),
+            ("ours.stderr", our_stderr.into()),
+            ("difference.txt", self.found.account.clone().into_bytes()),
+            (
+                "minimized.difference.txt",
+                self.shrunk.account.clone().into_bytes(),
+            ),
         ];
+        // the descriptor sets of the minimized text, to decode and diff
+        if self.shrunk.outcome == Outcome::DescriptorsDiffer {
+            files.push(("minimized.protoc.pb", descriptor_set(&self.shrunk.theirs)));
+            if let Some(ours) = &self.shrunk.ours {
+                files.push(("minimized.ours.pb", descriptor_set(ours)));
+            }
+        }
         fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-        for (name, text) in files {
-            fs::write(dir.join(name), text).map_err(|e| format!("write {name}: {e}"))?;
+        for (name, bytes) in files {
+            fs::write(dir.join(name), bytes).map_err(|e| format!("write {name}: {e}"))?;
         }
         Ok(())
     }
+}
+
+/// A `FileDescriptorSet` holding a verdict's files.
+fn descriptor_set(verdict: &Verdict) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (_, file) in &verdict.files {
+        out.push(0x0a);
+        let mut len = file.len();
+        while len >= 0x80 {
+            out.push((len as u8 & 0x7f) | 0x80);
+            len >>= 7;
+        }
+        out.push(len as u8);
+        out.extend_from_slice(file);
+    }
+    out
 }
 
 fn summary(
@@ -248,7 +292,8 @@ fn summary(
     s
 }
 
-/// Compares each finding's `minimized.proto` again and prints its outcome now.
+/// Compares each finding's `minimized.proto` again and prints its outcome now; where descriptors still
+/// differ, writes both sets (`replay.protoc.pb`, `replay.ours.pb`) into the finding's directory.
 pub fn replay(protoc: &Protoc, campaign: &Path) -> Result<(), String> {
     let findings = campaign.join("findings");
     let mut dirs: Vec<PathBuf> = fs::read_dir(&findings)
@@ -258,10 +303,7 @@ pub fn replay(protoc: &Protoc, campaign: &Path) -> Result<(), String> {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    let work = Workspace {
-        mutant_dir: campaign.join("work/replay"),
-        scratch: campaign.join("work/scratch"),
-    };
+    let work = Workspace::in_campaign(campaign, "replay")?;
     fs::create_dir_all(&work.scratch)
         .map_err(|e| format!("create {}: {e}", work.scratch.display()))?;
     let mut still = 0;
@@ -280,11 +322,59 @@ pub fn replay(protoc: &Protoc, campaign: &Path) -> Result<(), String> {
         };
         let text =
             fs::read_to_string(dir.join("minimized.proto")).map_err(|e| format!("read: {e}"))?;
-        let (outcome, signature, ..) = compare(protoc, &work, &seed, &text)?;
-        still += u32::from(outcome.is_finding());
+        let now = compare(protoc, &work, &seed, &text)?;
+        still += u32::from(now.outcome.is_finding());
+        if now.outcome == Outcome::DescriptorsDiffer {
+            let sets = [
+                ("replay.protoc.pb", Some(&now.theirs)),
+                ("replay.ours.pb", now.ours.as_ref()),
+            ];
+            for (name, verdict) in sets {
+                if let Some(verdict) = verdict {
+                    fs::write(dir.join(name), descriptor_set(verdict))
+                        .map_err(|e| format!("write {name}: {e}"))?;
+                }
+            }
+        }
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        eprintln!("{name}: {outcome} {signature}");
+        eprintln!("{name}: {} {}", now.outcome, now.signature);
     }
     eprintln!("{still} of {} findings still differ", dirs.len());
     Ok(())
+}
+
+/// Compiles the given files (all `.proto` below the first include directory if none) with both compilers in
+/// one run each, and prints how they compare.
+pub fn check(
+    protoc: &Protoc,
+    includes: &[PathBuf],
+    files: &[String],
+    scratch: &Path,
+) -> Result<bool, String> {
+    let files = if files.is_empty() {
+        let root = includes.first().ok_or("no include directory")?;
+        crate::seeds::collect_all(root)
+    } else {
+        files.to_vec()
+    };
+    let includes: Vec<PathBuf> = includes
+        .iter()
+        .map(std::path::absolute)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("include directory: {e}"))?;
+    fs::create_dir_all(scratch).map_err(|e| format!("create {}: {e}", scratch.display()))?;
+    let started = Instant::now();
+    let theirs = protoc.run(&includes, &files, scratch)?;
+    let protoc_time = started.elapsed();
+    let started = Instant::now();
+    let mine = ours(protoc, &includes, &files, HANG_TIMEOUT * 30);
+    let our_time = started.elapsed();
+    let (outcome, signature, account) = classify(&theirs, &mine);
+    eprintln!(
+        "{} files, {} built by protoc ({protoc_time:.1?}), ours {our_time:.1?}: {outcome} {signature}",
+        files.len(),
+        theirs.files.len()
+    );
+    eprint!("{account}");
+    Ok(!outcome.is_finding())
 }

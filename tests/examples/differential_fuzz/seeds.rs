@@ -55,7 +55,19 @@ pub fn collect(roots: &[PathBuf]) -> Vec<Seed> {
     seeds
 }
 
+/// Every .proto below `root`, whatever its size, sorted.
+pub fn collect_all(root: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    protos_below_up_to(root, root, u64::MAX, &mut names);
+    names.sort();
+    names
+}
+
 fn protos_below(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    protos_below_up_to(root, dir, MAX_SEED_BYTES, out);
+}
+
+fn protos_below_up_to(root: &Path, dir: &Path, max_bytes: u64, out: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -65,8 +77,8 @@ fn protos_below(root: &Path, dir: &Path, out: &mut Vec<String>) {
             continue;
         };
         if meta.is_dir() {
-            protos_below(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "proto") && meta.len() <= MAX_SEED_BYTES {
+            protos_below_up_to(root, &path, max_bytes, out);
+        } else if path.extension().is_some_and(|e| e == "proto") && meta.len() <= max_bytes {
             if let Some(name) = path.strip_prefix(root).ok().and_then(Path::to_str) {
                 out.push(name.replace('\\', "/"));
             }

@@ -98,7 +98,9 @@ impl Corpus {
     /// The package root also holds `google/protobuf`, so it cannot be the include root itself: a staging
     /// directory under `target/e2e-cache/` mirrors it with symlinks, leaving the excluded directories out.
     pub fn googleapis(npm: &NpmTools) -> Corpus {
-        let src = npm.googleapis();
+        // canonical: `target/e2e-cache` may be shared by several worktrees whose tool paths are symlinks to
+        // one place; spelling the same package differently would make them re-stage under each other's feet
+        let src = fs::canonicalize(npm.googleapis()).unwrap_or_else(|_| npm.googleapis());
         let staging = cache_dir("googleapis-root");
         let marker = cache_dir("googleapis-root.complete");
         let _guard = lock(&cache_dir("googleapis-root.lock"));

@@ -1,5 +1,5 @@
 //! The serialized `FileDescriptorProto` protoc embeds in `_pb2.py`, rebuilt at wire level from the request's
-//! raw `proto_file` bytes (SPEC §5.2, §9):
+//! raw `proto_file` bytes:
 //!
 //! * `source_code_info` is dropped;
 //! * `json_name` is kept only where the .proto spelled it (it differs from the default, or source info has a

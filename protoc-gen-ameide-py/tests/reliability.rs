@@ -1,4 +1,4 @@
-//! Reliability (issue 7) of the plugin and of `generate`: hostile requests (thousands of nesting levels, option
+//! Reliability of the plugin and of `generate`: hostile requests (thousands of nesting levels, option
 //! values nested a million deep, 100k fields, a 50 MB descriptor, non-UTF-8 comments, `..` and absolute file
 //! names) give a response or a clear error, never a panic or a stack overflow; the same inputs give the same
 //! bytes across thread counts and input orders; a failed `generate` (read-only or full output directory) leaves

@@ -119,7 +119,7 @@ fn outputs_do_not_depend_on_the_thread_count() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("protos");
     tree(&root);
-    let opt = "prefix=d0:sdk.gen,package_files=all";
+    let opt = "prefix=common:sdk.gen,package_files=all";
     let one = generate(&root, &tmp.path().join("one"), 1, opt);
     assert!(
         one.status.success(),

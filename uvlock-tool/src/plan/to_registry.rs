@@ -44,12 +44,7 @@ pub(super) fn switch(ctx: &Context, inputs: &Inputs) -> Result<Option<Switch>> {
         check_admits(o, &package, ctx, ref_label)?;
     }
     if package.version != ctx.old.version {
-        if let Some(d) = ctx.lock.non_root_dependents(name).first() {
-            return Err(refuse(
-                Refusal::TransitiveVersion,
-                format!("`{d}` depends on {name}; the registry version differs from the locked one and uv.lock does not record {d}'s constraint"),
-            ));
-        }
+        check_dependents(ctx, &reference, ref_label)?;
     }
     let added = missing_packages(ctx, &reference, &package, ref_label)?;
     let mut notes = Vec::new();
@@ -80,6 +75,31 @@ pub(super) fn switch(ctx: &Context, inputs: &Inputs) -> Result<Option<Switch>> {
         added,
         notes,
     }))
+}
+
+/// Other locked packages depend on the dependency and the lock does not record their constraint on it. The
+/// reference lock proves the registry version satisfies them when each is locked there identically (same
+/// version and source, hence the same requirements).
+fn check_dependents(ctx: &Context, reference: &Lock, ref_label: &str) -> Result<()> {
+    for d in ctx.lock.non_root_dependents(&ctx.name) {
+        let (_, here) = ctx.lock.packages_named(&d).next().ok_or_else(|| {
+            refuse(Refusal::TransitiveVersion, format!("`{d}` is not in uv.lock"))
+        })?;
+        let same = reference
+            .packages_named(&d)
+            .any(|(_, p)| p.version == here.version && p.source == here.source);
+        if !same {
+            return Err(refuse(
+                Refusal::TransitiveVersion,
+                format!(
+                    "`{d}` depends on {}; the registry version differs from the locked one, uv.lock does not record {d}'s constraint, and {ref_label} does not lock {d} {} to show it holds",
+                    ctx.name,
+                    here.version.as_deref().unwrap_or("(dynamic)")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The dependency's registry entry in the reference lock, with the extras the lock requests.

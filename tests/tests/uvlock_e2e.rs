@@ -602,3 +602,33 @@ fn several_services_in_one_call_each_reported() {
         );
     }
 }
+
+#[test]
+fn constraints_in_the_manifest_are_kept_and_constraints_on_the_sdk_refused() {
+    let rest = "\n[tool.uv]\nconstraint-dependencies = [\"starlette<2\", \"anyio>=4\"]\nbuild-constraint-dependencies = [\"hatchling>=1\"]\n";
+    let Some(c) = Case::registry("manifest", BASE_DEPS, &(DEV_GROUP.to_string() + rest)) else {
+        return;
+    };
+    assert!(read(&c.svc("inference").join("uv.lock")).contains("\n[manifest]\nconstraints = ["));
+    let registry = c.snapshot();
+    fs::write(c.dir.join("ref.lock"), &registry.1).expect("save reference");
+    let want = c.uv_expectation("want", EDITABLE_SOURCE);
+    ok(&c.switch("editable", &[]));
+    c.assert_matches_uv(&want, "manifest constraints");
+    ok(&c.switch("registry", &["--from", "ref.lock"]));
+    assert_eq!(c.snapshot(), registry, "reverse restores the registry pair");
+    // A constraint on one of the SDK's requirements: uv may resolve it differently, so it is refused.
+    let svc = c.svc("inference");
+    let py = read(&svc.join("pyproject.toml")).replace("\"anyio>=4\"", "\"httpx>=0.27\"");
+    fs::write(svc.join("pyproject.toml"), &py).expect("edit");
+    c.world.lock(&svc);
+    let before = c.snapshot();
+    let out = c.switch("editable", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("constrains, overrides or excludes `httpx`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(c.snapshot(), before);
+}

@@ -251,11 +251,23 @@ mod tests {
         let l = |v: &[u64], e: bool| Some((v.to_vec(), e));
         assert_eq!(lower("python_full_version >= '3.15' and (platform_python_implementation != 'PyPy' or sys_platform != 'win32')"), l(&[3, 15], false));
         assert_eq!(lower("python_full_version < '3.11'"), l(&[3, 10], false));
-        assert_eq!(lower("python_full_version > '3.10' and python_full_version < '3.11'"), l(&[3, 10], true));
-        assert_eq!(lower("python_full_version >= '3.12' or python_full_version < '3.11'"), l(&[3, 10], false));
-        assert_eq!(lower("python_full_version == '3.12.*' and sys_platform == 'linux'"), l(&[3, 12], false));
+        assert_eq!(
+            lower("python_full_version > '3.10' and python_full_version < '3.11'"),
+            l(&[3, 10], true)
+        );
+        assert_eq!(
+            lower("python_full_version >= '3.12' or python_full_version < '3.11'"),
+            l(&[3, 10], false)
+        );
+        assert_eq!(
+            lower("python_full_version == '3.12.*' and sys_platform == 'linux'"),
+            l(&[3, 12], false)
+        );
         assert_eq!(lower("python_full_version != '3.10.*'"), l(&[3, 11], false));
-        assert_eq!(lower("platform_python_implementation != 'PyPy'"), l(&[3, 10], false));
+        assert_eq!(
+            lower("platform_python_implementation != 'PyPy'"),
+            l(&[3, 10], false)
+        );
         assert_eq!(
             lower("(python_full_version >= '3.12' and sys_platform == 'linux') or python_full_version >= '3.13'"),
             l(&[3, 12], false)

@@ -60,6 +60,42 @@ impl Lock {
             .collect()
     }
 
+    /// Names the `[manifest]` constrains, overrides, excludes or requires (`build-constraints` only concern builds).
+    pub fn manifest_names(&self) -> BTreeSet<String> {
+        let names = |v: &Val| -> Vec<String> {
+            let Val::Array(items) = v else {
+                return Vec::new();
+            };
+            items
+                .iter()
+                .filter_map(|i| match i {
+                    Val::Str(s) => Some(crate::pep508::normalize_name(s)),
+                    Val::Table(t) => {
+                        t.iter()
+                            .find(|(k, _)| k == "name")
+                            .and_then(|(_, n)| match n {
+                                Val::Str(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        self.sections
+            .iter()
+            .filter(|s| s.path == ["manifest"])
+            .flat_map(|s| s.entries.iter())
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "constraints" | "overrides" | "excludes" | "requirements"
+                )
+            })
+            .flat_map(|(_, v)| names(v))
+            .collect()
+    }
+
     /// Fills the omitted version/source of every edge from the unique package of that name.
     pub(crate) fn fill_edges(&mut self) -> Result<(), String> {
         let mut unique: HashMap<String, (Option<String>, Source, usize)> = HashMap::new();

@@ -23,6 +23,7 @@ pub(super) fn switch(ctx: &Context, inputs: &Inputs) -> Result<Switch> {
         ));
     }
     check_own_sources(&local, label)?;
+    check_manifest(ctx, &local)?;
     python::check(&local, &ctx.lock, label)?;
     let range = python::lock_range(&ctx.lock);
     let dependencies = sdk::edges(
@@ -127,6 +128,30 @@ fn check_version_change(ctx: &Context, local: &LocalPackage) -> Result<()> {
                 ctx.old_version()
             ),
         )),
+    }
+}
+
+/// `[manifest]` constraints, overrides or excludes on the package or its requirements would change what uv
+/// resolves for them.
+fn check_manifest(ctx: &Context, local: &LocalPackage) -> Result<()> {
+    let constrained = ctx.lock.manifest_names();
+    let required = local
+        .dependencies
+        .iter()
+        .chain(local.extras.iter().flat_map(|(_, r)| r))
+        .map(|r| &r.name);
+    match std::iter::once(&local.name)
+        .chain(required)
+        .find(|n| constrained.contains(*n))
+    {
+        Some(n) => Err(refuse(
+            Refusal::LockFormat,
+            format!(
+                "{}'s [manifest] constrains, overrides or excludes `{n}`, which {} requires",
+                ctx.lock_label, local.name
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

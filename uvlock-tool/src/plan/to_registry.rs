@@ -83,7 +83,10 @@ pub(super) fn switch(ctx: &Context, inputs: &Inputs) -> Result<Option<Switch>> {
 fn check_dependents(ctx: &Context, reference: &Lock, ref_label: &str) -> Result<()> {
     for d in ctx.lock.non_root_dependents(&ctx.name) {
         let (_, here) = ctx.lock.packages_named(&d).next().ok_or_else(|| {
-            refuse(Refusal::TransitiveVersion, format!("`{d}` is not in uv.lock"))
+            refuse(
+                Refusal::TransitiveVersion,
+                format!("`{d}` is not in uv.lock"),
+            )
         })?;
         let same = reference
             .packages_named(&d)

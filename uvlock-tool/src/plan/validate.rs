@@ -68,14 +68,14 @@ impl Context {
 
 /// Lock features outside what a switch can keep exact.
 fn check_lock_shape(lock: &Lock, lock_label: &str) -> Result<()> {
-    if lock
-        .sections
-        .iter()
-        .any(|s| s.path.first().map(String::as_str) == Some("manifest"))
-    {
+    let workspace = lock.sections.iter().any(|s| {
+        s.path.first().map(String::as_str) == Some("manifest")
+            && (s.path.len() > 1 || s.entries.iter().any(|(k, _)| k == "members"))
+    });
+    if workspace {
         return Err(refuse(
             Refusal::LockFormat,
-            format!("{lock_label} has a [manifest] (workspace members, constraints or overrides); only standalone service locks are switched"),
+            format!("{lock_label} has a workspace [manifest] (members or dependency groups); only standalone service locks are switched"),
         ));
     }
     if lock.conflicts.is_some() {

@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use toml_edit::{ImDocument, Item, Table};
 
-use super::schema;
 use super::service::{Service, SourceForm};
 use crate::error::{Error, Refusal, Result};
 
@@ -73,10 +72,11 @@ fn sources_table<'a>(doc: &'a ImDocument<&str>, label: &str) -> Result<Option<&'
     }
 }
 
-/// The span from the key to the end of the value of `key` in `table`.
+/// The spans of the key and the value of `key = <value>` in `table` (`None` for a sub-table or dotted keys).
 fn entry_span(table: &Table, key: &str) -> Option<(Range<usize>, Range<usize>)> {
     let (k, item) = table.get_key_value(key)?;
-    Some((k.span()?, item.span()?))
+    let value = item.as_value()?;
+    Some((k.span()?, value.span()?))
 }
 
 /// Sets (`Some` form) or removes (registry form) the dependency's `[tool.uv.sources]` entry; returns the text.
@@ -87,7 +87,12 @@ pub fn set_source(label: &str, service: &Service, name: &str, form: &SourceForm)
     let doc = ImDocument::parse(text).map_err(|e| crate::error::toml_error(label, text, &e))?;
     let table = sources_table(&doc, label)?;
     let value = entry_value(form);
-    let bad = || schema(label, "cannot locate [tool.uv.sources] in the text");
+    let bad = || {
+        Error::refuse(
+            Refusal::UnsupportedForm,
+            format!("{label}: the [tool.uv.sources] entry is a sub-table or dotted keys; this tool edits `name = {{ ... }}` entries"),
+        )
+    };
     let splice = |range: Range<usize>, with: &str| {
         let mut out = String::with_capacity(text.len() + with.len());
         out.push_str(&text[..range.start]);
@@ -142,5 +147,73 @@ pub fn set_source(label: &str, service: &Service, name: &str, form: &SourceForm)
             Ok(splice(at..at, &insert))
         }
         (_, None, None) | (None, Some(_), None) => Ok(text.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_source;
+    use crate::pyproject::{analyze_service, SourceForm};
+
+    const HEAD: &str = "[project]\nname = \"svc\"\nversion = \"1\"\ndependencies = [\"sdk>=1\"]\n";
+
+    fn editable() -> SourceForm {
+        SourceForm::Path {
+            path: "../../packages/sdk".into(),
+            editable: true,
+        }
+    }
+
+    /// Sets `form` on `text`, then removes it again; returns the switched text.
+    fn round_trip(text: &str, form: &SourceForm) -> String {
+        let svc = analyze_service("p", text, "sdk").expect("service");
+        let switched = set_source("p", &svc, "sdk", form).expect("switch");
+        let back = analyze_service("p", &switched, "sdk").expect("switched service");
+        let restored = set_source("p", &back, "sdk", &SourceForm::None).expect("reverse");
+        assert_eq!(restored, text, "reverse of {switched:?}");
+        switched
+    }
+
+    #[test]
+    fn a_new_table_goes_before_trailing_comments_and_comes_out_again() {
+        let text = format!("{HEAD}\n[tool.ruff]\nlint.select = [\"E\"]\npreview = true\nlint.ignore = []\n# trailing\n# comments");
+        let out = round_trip(&text, &editable());
+        assert!(out.contains(
+            "lint.ignore = []\n\n[tool.uv.sources]\nsdk = { path = \"../../packages/sdk\", editable = true }\n# trailing\n# comments"
+        ));
+        let no_newline = format!("{HEAD}x = 1");
+        let out = round_trip(&no_newline, &editable());
+        assert!(out.ends_with(
+            "x = 1\n\n[tool.uv.sources]\nsdk = { path = \"../../packages/sdk\", editable = true }"
+        ));
+    }
+
+    #[test]
+    fn an_entry_joins_an_existing_table_and_leaves_it_again() {
+        let text = format!(
+            "{HEAD}\n[tool.uv.sources]\nother = {{ path = \"../o\" }}  # kept\n\n[tool.x]\ny = 1\n"
+        );
+        let out = round_trip(
+            &text,
+            &SourceForm::Path {
+                path: "../s".into(),
+                editable: false,
+            },
+        );
+        assert!(out.contains(
+            "other = { path = \"../o\" }  # kept\nsdk = { path = \"../s\" }\n\n[tool.x]"
+        ));
+        // An existing entry's value is replaced in place.
+        let svc = analyze_service("p", &out, "sdk").expect("service");
+        let index = set_source("p", &svc, "sdk", &SourceForm::Index("corp".into())).expect("index");
+        assert!(index.contains("sdk = { index = \"corp\" }\n"));
+    }
+
+    #[test]
+    fn sub_table_entries_are_refused() {
+        let text = format!("{HEAD}\n[tool.uv.sources.sdk]\npath = \"../s\"\n");
+        let svc = analyze_service("p", &text, "sdk").expect("service");
+        let err = set_source("p", &svc, "sdk", &editable()).expect_err("sub-table");
+        assert!(err.to_string().contains("E013"), "{err}");
     }
 }

@@ -15,3 +15,4 @@ pub mod reference;
 pub mod standalone;
 pub mod toolchains;
 pub mod uv;
+pub mod uvlock_projects;

@@ -139,9 +139,16 @@ fn switch_inner(
     let sdk_text = match opts.to {
         Target::Registry => String::new(),
         _ => fsio::read(&sdk_dir.join("pyproject.toml")).map_err(|_| {
-            usage(format!(
-                "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path)"
-            ))
+            if ["setup.py", "setup.cfg"].iter().any(|f| sdk_dir.join(f).is_file()) {
+                Error::refuse(
+                    crate::error::Refusal::DynamicMetadata,
+                    format!("{sdk_pyproject_label} does not exist: the local package is built by setup.py/setup.cfg, so uv takes its metadata from a PEP 517 build"),
+                )
+            } else {
+                usage(format!(
+                    "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path)"
+                ))
+            }
         })?,
     };
     let reference = match &opts.from {

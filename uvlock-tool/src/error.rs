@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-/// The hint printed under every refusal (exit status 2).
+/// The hint printed under a refusal (exit status 2) whose answer needs uv's resolver or a build.
 pub const RESOLVER_HINT: &str =
     "hint: run `uv lock` (needs network) and commit both files, or change the local package so it stays inside the safe subset";
 
@@ -40,6 +40,20 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// What the user can do about it: uv's resolver for most refusals; for a missing reference lock or an
+    /// absolute path, the tool's own arguments.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Refusal::NoReference => {
+                "hint: pass --from <a uv.lock that holds the registry entry>, e.g. the service's lock on your main branch: `git show main:<service>/uv.lock > ref.lock`"
+            }
+            Refusal::AbsolutePath => {
+                "hint: give the local package as a path relative to the service (uv records it that way), or use a relative --path"
+            }
+            _ => RESOLVER_HINT,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Refusal::NewPackage => "E001 new-package",
@@ -87,7 +101,7 @@ impl InputKind {
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum Error {
     /// Outside the safe subset: needs uv's resolver. Exit 2.
-    #[error("error[{}]: {message}\n  {RESOLVER_HINT}", .kind.code())]
+    #[error("error[{}]: {message}\n  {}", .kind.code(), .kind.hint())]
     Refused { kind: Refusal, message: String },
     /// Bad input. Exit 3.
     #[error("error[{}]: {message}", .kind.code())]

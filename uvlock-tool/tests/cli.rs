@@ -89,7 +89,14 @@ fn assert_fails(repo: &Repo, to: &str, extra: &[&str], code: i32, message: &str)
     assert_eq!(out.status.code(), Some(code), "{err}");
     assert!(err.contains(message), "expected `{message}` in:\n{err}");
     if code == 2 {
-        assert!(err.contains("hint: run `uv lock` (needs network)"), "{err}");
+        let hint = if message.contains("E011 no-reference") {
+            "hint: pass --from <a uv.lock that holds the registry entry>"
+        } else if message.contains("E014 absolute-path") {
+            "hint: give the local package as a path relative to the service"
+        } else {
+            "hint: run `uv lock` (needs network)"
+        };
+        assert!(err.contains(hint), "{err}");
     }
     assert_eq!(repo.snapshot(), before, "files must be untouched");
     let temp = std::fs::read_dir(repo.path("services/inference"))

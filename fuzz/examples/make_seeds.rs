@@ -1,7 +1,7 @@
 //! Regenerates `seeds/plugin_request`: requests built by the embedded compiler from single files of the test
 //! corpora (small ones, with a few parameter spellings). Run from `fuzz/`: `cargo run --release --example
 //! make_seeds` (the other seed directories are copies of corpus files and trimmed uvlock-tool fixtures; see
-//! README.md, "Fuzzing").
+//! docs/development.md, "Fuzzing").
 
 use std::path::PathBuf;
 

@@ -1,6 +1,7 @@
 //! Development driver: `pcc [-I DIR]... [-o SET] FILE...` compiles like
 //! `protoc --descriptor_set_out=SET --include_imports --include_source_info --retain_options`, printing
-//! protoc's diagnostics to stderr.
+//! protoc's diagnostics to stderr. `--request` writes the input files in their `CodeGeneratorRequest.proto_file`
+//! form (source-retention options stripped) instead.
 
 use std::path::PathBuf;
 
@@ -11,9 +12,12 @@ fn main() {
     let mut includes = Vec::new();
     let mut out = None;
     let mut files = Vec::new();
+    let mut request = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "-o" {
+        if arg == "--request" {
+            request = true;
+        } else if arg == "-o" {
             out = args.next();
         } else if let Some(dir) = arg.strip_prefix("-I") {
             includes.push(PathBuf::from(if dir.is_empty() {
@@ -38,6 +42,7 @@ fn main() {
         &proto_compiler::CompileOptions {
             include_paths: includes,
             keep_location: None,
+            request_descriptors: request,
         },
     );
     eprintln!("compiled in {:?}", start.elapsed());
@@ -47,7 +52,8 @@ fn main() {
     if let Some(out) = out {
         let mut set = Vec::new();
         for f in &result.files {
-            proto_compiler::wire::write_bytes_field(1, &f.descriptor, &mut set);
+            let bytes = f.request_descriptor.as_ref().unwrap_or(&f.descriptor);
+            proto_compiler::wire::write_bytes_field(1, bytes, &mut set);
         }
         std::fs::write(out, set).expect("write");
     }

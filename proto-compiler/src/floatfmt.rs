@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(format_g(9.9999999, 3), "10");
     }
 
-    /// buf's Go-formatted defaults and what protoc writes for the same values (SPEC §3.2).
+    /// buf's Go-formatted defaults and what protoc writes for the same values.
     #[test]
     fn buf_defaults_render_as_protoc() {
         let dtoa = |s: &str| simple_dtoa(parse_default(s).expect("number"));

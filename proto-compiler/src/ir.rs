@@ -28,33 +28,55 @@ pub enum ErrorLocation {
 }
 
 /// protoc's `SourceLocationTable` for one file: the last position recorded wins.
+///
+/// Positions are recorded while parsing and looked up only for diagnostics: the first lookup builds an
+/// index, so that a file with many errors is not searched once per error.
 #[derive(Debug, Default, Clone)]
 pub struct LocationTable {
     entries: Vec<(ElemId, ErrorLocation, i32, i32)>,
     imports: Vec<(String, i32, i32)>,
+    index: std::sync::OnceLock<LocationIndex>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct LocationIndex {
+    entries: crate::pool::fxhash::FxHashMap<(ElemId, ErrorLocation), (i32, i32)>,
+    imports: std::collections::HashMap<String, (i32, i32)>,
 }
 
 impl LocationTable {
     pub fn add(&mut self, elem: ElemId, kind: ErrorLocation, line: i32, column: i32) {
         self.entries.push((elem, kind, line, column));
+        self.index.take();
     }
     pub fn add_import(&mut self, name: &str, line: i32, column: i32) {
         self.imports.push((name.to_string(), line, column));
+        self.index.take();
+    }
+    fn index(&self) -> &LocationIndex {
+        self.index.get_or_init(|| LocationIndex {
+            entries: self
+                .entries
+                .iter()
+                .map(|&(elem, kind, line, column)| ((elem, kind), (line, column)))
+                .collect(),
+            imports: self
+                .imports
+                .iter()
+                .map(|(name, line, column)| (name.clone(), (*line, *column)))
+                .collect(),
+        })
     }
     /// The 0-based (line, column) of an element's part, or protoc's "unknown" (-1, 0).
     pub fn find(&self, elem: ElemId, kind: ErrorLocation) -> (i32, i32) {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.0 == elem && e.1 == kind)
-            .map_or((-1, 0), |e| (e.2, e.3))
+        self.index()
+            .entries
+            .get(&(elem, kind))
+            .copied()
+            .unwrap_or((-1, 0))
     }
     pub fn find_import(&self, name: &str) -> (i32, i32) {
-        self.imports
-            .iter()
-            .rev()
-            .find(|e| e.0 == name)
-            .map_or((-1, 0), |e| (e.1, e.2))
+        self.index().imports.get(name).copied().unwrap_or((-1, 0))
     }
 }
 

@@ -30,6 +30,7 @@ pub mod options;
 pub mod parallel;
 pub mod parser;
 pub mod pool;
+pub mod retention;
 pub mod source;
 pub mod source_info;
 pub mod validate;
@@ -49,6 +50,9 @@ pub struct CompileOptions {
     /// Keep only the source locations whose path this accepts (all when `None`): a caller that reads few
     /// locations saves encoding the rest. Parity with protoc needs `None`.
     pub keep_location: Option<fn(&[i32]) -> bool>,
+    /// Also give each input file its `CodeGeneratorRequest.proto_file` form
+    /// ([`CompiledFile::request_descriptor`]).
+    pub request_descriptors: bool,
 }
 
 /// The result of a compilation.
@@ -73,6 +77,11 @@ pub struct CompiledFile {
     pub name: String,
     /// protoc's `CopyTo` + `CopyJsonNameTo` + `CopySourceCodeInfoTo` bytes of the file.
     pub descriptor: Vec<u8>,
+    /// With [`CompileOptions::request_descriptors`], for the input files: what protoc puts in a
+    /// `CodeGeneratorRequest.proto_file` for a file to generate (the descriptor with source-retention options
+    /// stripped through the pool's descriptor.proto, see [`retention`]); `descriptor` is then its
+    /// `source_file_descriptors` form.
+    pub request_descriptor: Option<Vec<u8>>,
 }
 
 /// Compiles `files` (proto names relative to an include path, in command-line order) with their imports.

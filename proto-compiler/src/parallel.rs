@@ -1,5 +1,5 @@
 //! Order-preserving parallel map over the machine's cores (scoped threads, no pool): decoding the files of a
-//! request, generating each file to generate and compiling chunks of a large tree are independent per item.
+//! request, generating each file to generate, parsing the files of a compilation are independent per item.
 //!
 //! Items are claimed dynamically in small blocks, so uneven items (a 400-file directory beside a 3-file one)
 //! still keep every core busy. A map called from inside a map's worker runs inline on that worker: the outer

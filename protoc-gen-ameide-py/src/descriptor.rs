@@ -1,5 +1,5 @@
 //! The serialized `FileDescriptorProto` protoc embeds in `_pb2.py`, rebuilt at wire level from the request's
-//! raw `proto_file` bytes (SPEC §5.2, §9):
+//! raw `proto_file` bytes:
 //!
 //! * `source_code_info` is dropped;
 //! * `json_name` is kept only where the .proto spelled it (it differs from the default, or source info has a
@@ -117,10 +117,8 @@ fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
         .collect()
 }
 
-/// What [`rewrite_elements`] does at the elements of a file descriptor. Both rewrites of raw descriptors — the
-/// embedded descriptor here (canonical options, json_name, float defaults) and the protox fix-ups in
-/// [`crate::standalone::compile::fixup`] (packedness of option values, empty method options) — are that one walk with
-/// different hooks.
+/// What [`rewrite_elements`] does at the elements of a file descriptor (for the embedded descriptor: canonical
+/// options, json_name, float defaults).
 pub trait ElementRewrite {
     /// The edit of one `*Options` record; `options_type` is its full name (`.google.protobuf.FieldOptions`).
     fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError>;

@@ -1,6 +1,6 @@
 //! Which protoc and grpcio-tools release the output imitates, and what that changes in the generated text.
 //!
-//! The generated files depend on two independent versions (VERSIONS.md in the reference folder): `_pb2.py` and
+//! The generated files depend on two independent versions (see docs/versions.md): `_pb2.py` and
 //! `_pb2.pyi` on the protoc release, `_pb2_grpc.py` on the grpcio-tools release. Every format difference inside
 //! the supported range is a small local switch, and this module is the ONE place that knows at which release
 //! each switch flips: [`PROTOC_CHANGES`] and [`GRPC_CHANGES`]. The generators read only the derived
@@ -49,10 +49,10 @@ const fn grpc(minor: u32) -> GrpcVersion {
     }
 }
 
-/// The default protoc release (the reference of SPEC.md).
+/// The default protoc release (the one grpcio-tools 1.85.1 bundles).
 pub const DEFAULT_PROTOC: ProtocVersion = protoc(35, 1);
 
-/// The default grpcio-tools release (the reference of SPEC.md).
+/// The default grpcio-tools release.
 pub const DEFAULT_GRPC: GrpcVersion = GrpcVersion {
     major: 1,
     minor: 85,
@@ -60,7 +60,7 @@ pub const DEFAULT_GRPC: GrpcVersion = GrpcVersion {
 };
 
 /// The supported protoc release lines: `(major, last release measured, gencode major)`. Every release
-/// `major.0 ..= major.last` was measured (VERSIONS.md §1); the gencode major is protobuf's Python major of that
+/// `major.0 ..= major.last` was measured against that release's own output; the gencode major is protobuf's Python major of that
 /// line (26–29 → 5, 30–33 → 6, 34–36 → 7).
 pub const PROTOC_RELEASES: &[(u32, u32, u32)] = &[
     (27, 5, 5),
@@ -82,7 +82,7 @@ const GRPC_UNPUBLISHED_MINORS: &[u32] = &[77, 79];
 
 // ---- the table -----------------------------------------------------------------------------------------------
 
-/// A switch of the `_pb2.pyi` format (VERSIONS.md §3.2, §4).
+/// A switch of the `_pb2.pyi` format (the `.pyi` epochs of docs/versions.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PyiChange {
     /// `Iterable`/`Mapping` come from `collections.abc` instead of `typing`.
@@ -100,7 +100,7 @@ pub enum PyiChange {
     EmptySlots,
 }
 
-/// A switch of the `_pb2_grpc.py` format (VERSIONS.md §3.3, §4).
+/// A switch of the `_pb2_grpc.py` format (the gRPC epochs of docs/versions.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrpcChange {
     /// The "but the generated code in" line of the version check loses its needless `f` prefix.
@@ -477,7 +477,7 @@ mod tests {
 
     #[test]
     fn gencode_major_per_release_line() {
-        // VERSIONS.md §2.1: 26–29 → 5, 30–33 → 6, 34–36 → 7; minor.patch are protoc's own numbers.
+        // protobuf's Python major per protoc line: 26–29 → 5, 30–33 → 6, 34–36 → 7; minor.patch are protoc's own.
         assert_eq!(gencode("27.0"), "5.27.0");
         assert_eq!(gencode("27.2"), "5.27.2");
         assert_eq!(gencode("28.1"), "5.28.1");

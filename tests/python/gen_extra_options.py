@@ -51,7 +51,7 @@ KIND_NAMES = [k for k, _, _ in KINDS]
 USE_TYPES = ["double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
              "sfixed32", "sfixed64", "bool", "string", "bytes", "enum", "message"]
 # Not "-0" (an integer literal): protoc gives a float/double option +0.0 for it, buf -0.0; the plugin only
-# sees the compiled value, so that divergence of buf's compiler cannot be undone (README: known limits).
+# sees the compiled value, so that divergence of buf's compiler cannot be undone (docs/plugin.md, known limits).
 DOUBLES = ["0.1", "1e6", "-inf", "nan", "123456789", "-0.0", "1e-7", "2.5e+300", "inf"]
 FLOATS = ["3.4028235e38", "0.1", "inf", "-1e-7", "-0.0", "nan", "16777217", "1.17549435e-38", "-2.5"]
 INTS = {

@@ -42,7 +42,7 @@ if args.backend and BACKEND != args.backend:
     print("WRONG BACKEND: wanted %s, running %s" % (args.backend, BACKEND))
     sys.exit(1)
 
-# Reference outputs that are not valid Python (kept for byte parity, see SPEC §9.10).
+# Reference outputs that are not valid Python (kept for byte parity: the reference writes them too).
 KNOWN_INVALID = {
     "corpus": {
         "ameide_core_proto/edge/v1/invalid_python_pb2_grpc.py",  # `"""` inside a service comment

@@ -1,12 +1,11 @@
 //! The prefix-rewrite oracle: reference output (protoc python/pyi + grpcio-tools grpc) → the exact output the
-//! plugin must produce with `prefix=ROOT:PY.PREFIX` parameters (SPEC §8).
+//! plugin must produce with `prefix=ROOT:PY.PREFIX` parameters (the rules of docs/plugin.md).
 //!
-//! An independent, line-based port of `rewrite_oracle.py` (shared reference folder), used only as the test
-//! oracle; it deliberately shares no code with the plugin. Differences to the Python original:
+//! An independent, line-based rewrite of the reference output, used only as the test oracle; it deliberately
+//! shares no code with the plugin. What it does beyond a plain line rewrite:
 //! * several mappings at once (the longest matching root wins), roots given as proto paths (`google/cloud`) and
 //!   compared as module paths (`google.cloud`), so a root may contain dots;
-//! * bytes are preserved exactly (the Python script reads in universal-newline mode and would turn a `\r` inside a
-//!   comment into `\n`).
+//! * bytes are preserved exactly (a `\r` inside a comment stays a `\r`: no universal-newline reading).
 //!
 //! Rules (each on a whole line, split at `\n`; `MOD` = a module path under a mapped root, i.e. the root module
 //! itself or `root.<comp>(.<comp>)*` with components of `[A-Za-z0-9_]`):

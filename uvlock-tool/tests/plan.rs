@@ -304,7 +304,7 @@ fn pruning_and_new_edges_to_locked_packages() {
     for kept in ["name = \"anyio\"", "name = \"idna\"", "name = \"h11\""] {
         assert!(p.lock.contains(kept), "{kept} should stay");
     }
-    // Adding edges to packages already locked (scenario add_existing of the SPEC).
+    // Adding edges to packages already locked (the SDK gains requirements the lock already holds).
     c.sdk = sdk_with("    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n    \"anyio>=4\",\n    \"idna; sys_platform == 'linux'\",\n");
     let p = c.run(Target::Editable).expect("add");
     assert!(p.lock.contains("dependencies = [\n    { name = \"anyio\" },\n    { name = \"grpcio\" },\n    { name = \"httpx\" },\n    { name = \"idna\", marker = \"sys_platform == 'linux'\" },\n    { name = \"protobuf\" },\n]"), "{}", p.lock);

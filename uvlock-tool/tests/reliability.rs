@@ -1,4 +1,4 @@
-//! Reliability (issue 7): pyproject.toml + uv.lock are replaced together or not at all — on a read-only
+//! Reliability: pyproject.toml + uv.lock are replaced together or not at all — on a read-only
 //! directory, a full disk (a small tmpfs when this process may mount one, else a write failure injected at the
 //! I/O boundary), a failed rename, and a process killed with SIGKILL at every step of the write — and hostile
 //! inputs (duplicate lock packages, every PEP 503 spelling of the dependency, CRLF line endings) give a result

@@ -1,4 +1,4 @@
-"""Imports the prefixed SDK modules and round-trips messages (used by the e2e test and the README)."""
+"""Imports the prefixed SDK modules and round-trips messages (used by the e2e test and examples/README.md)."""
 
 from google.protobuf import descriptor_pb2
 

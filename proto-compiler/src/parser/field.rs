@@ -218,7 +218,8 @@ impl<'a> Parser<'a> {
         field.name.make_ascii_lowercase();
         field.type_name = Some(group.name.clone());
         if self.looking_at("{") {
-            let ok = self.parse_message_block(&mut group, group_loc);
+            // protoc recurses here without a depth limit (only message definitions have one)
+            let ok = super::deep(|| self.parse_message_block(&mut group, group_loc));
             messages.push(group);
             req!(ok);
         } else {

@@ -771,3 +771,11 @@ impl<'a> Parser<'a> {
         true
     }
 }
+
+/// Runs a step that recurses once per nesting level of the input on a stack that grows as needed (on the
+/// heap), so that nesting protoc accepts cannot overflow a thread's stack.
+pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 128 * 1024;
+    const SEGMENT: usize = 4 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}

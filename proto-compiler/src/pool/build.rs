@@ -190,16 +190,18 @@ impl<'p> Builder<'p> {
                 ErrorLocation::Other,
                 "Reached maximum recursion limit for nested messages.",
             );
-        } else {
-            for (i, nested) in proto.nested_type.iter().enumerate() {
-                let n = self.build_message(
-                    nested,
-                    Some(id),
-                    &full_name,
-                    with(&loc, &[path::MESSAGE_NESTED, i as i32]),
-                );
-                self.pool.messages[id.idx()].nested.push(n);
-            }
+            // protoc returns here: the message keeps no nested types and gets no symbol
+            self.recursion_depth += 1;
+            return id;
+        }
+        for (i, nested) in proto.nested_type.iter().enumerate() {
+            let n = self.build_message(
+                nested,
+                Some(id),
+                &full_name,
+                with(&loc, &[path::MESSAGE_NESTED, i as i32]),
+            );
+            self.pool.messages[id.idx()].nested.push(n);
         }
         self.recursion_depth += 1;
         for name in &proto.reserved_name {

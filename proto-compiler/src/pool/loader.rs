@@ -436,7 +436,7 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         };
     }
     let order = request_order(&driver.pool, &inputs);
-    let files = order
+    let mut files: Vec<CompiledFile> = order
         .iter()
         .map(|&id| CompiledFile {
             name: driver.pool.file(id).name.clone(),
@@ -445,11 +445,28 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
                 .get_mut(&id)
                 .map(|b| std::mem::take(&mut b.descriptor))
                 .unwrap_or_default(),
+            request_descriptor: None,
         })
         .collect();
+    if options.request_descriptors {
+        add_request_descriptors(&driver.pool, &mut files, &driver.direct_inputs);
+    }
     Compilation {
         diagnostics: driver.diagnostics,
         files,
+    }
+}
+
+/// The `proto_file` form of each input file, stripped in parallel.
+fn add_request_descriptors(pool: &Pool, files: &mut [CompiledFile], inputs: &HashSet<String>) {
+    let generated = GeneratedPool::get();
+    let stripped = crate::parallel::map(files, |file| {
+        inputs
+            .contains(&file.name)
+            .then(|| crate::retention::strip_source_retention(pool, generated, &file.descriptor))
+    });
+    for (file, stripped) in files.iter_mut().zip(stripped) {
+        file.request_descriptor = stripped;
     }
 }
 

@@ -1,7 +1,7 @@
 //! `*_pb2_grpc.py`, byte-identical to grpcio-tools 1.85.1's Python gRPC plugin (`src/compiler/python_generator.cc`,
-//! default parameter `grpc_2_0`; SPEC §7).
+//! default parameter `grpc_2_0`).
 //!
-//! Reference quirks reproduced on purpose (SPEC §9.9, §9.10): modules with a keyword component are imported
+//! Reference quirks reproduced on purpose: modules with a keyword component are imported
 //! with a plain `from … import …` (a SyntaxError), message references get no keyword handling, and comments are
 //! printed raw, so a `"""` in a comment ends the docstring early.
 

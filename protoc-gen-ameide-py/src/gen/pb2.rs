@@ -1,4 +1,4 @@
-//! `*_pb2.py`, byte-identical to protoc's Python generator (`python/generator.cc`, SPEC §5).
+//! `*_pb2.py`, byte-identical to protoc's Python generator (`python/generator.cc`).
 
 use prost_types::{DescriptorProto, EnumDescriptorProto};
 

@@ -1,5 +1,5 @@
-//! `*_pb2.pyi`, byte-identical to protoc's pyi generator (`python/pyi_generator.cc`, SPEC §6), with the import
-//! prefix applied to every module path the stub prints (SPEC §8): dependency imports, public re-exports and the
+//! `*_pb2.pyi`, byte-identical to protoc's pyi generator (`python/pyi_generator.cc`), with the import
+//! prefix applied to every module path the stub prints (docs/plugin.md): dependency imports, public re-exports and the
 //! self-qualified type of a nested message's field.
 
 use std::collections::{HashMap, HashSet};

@@ -17,6 +17,6 @@ pub mod timing;
 pub mod write;
 
 pub use error::StandaloneError;
-pub use generate::generate_outputs;
+pub use generate::{generate_outputs, Generated};
 pub use plan::{Job, JobOutput, Plan};
 pub use write::write_outputs;

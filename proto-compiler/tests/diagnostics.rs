@@ -155,11 +155,17 @@ fn differences(case: &Case) -> Vec<String> {
             return vec![format!("the compiler panicked: {message}")];
         }
     };
-    let expected = fs::read_to_string(case.dir.join("expected")).expect("read expected");
+    // bytes: protoc prints names and strings that are not UTF-8 as raw bytes
+    let expected = fs::read(case.dir.join("expected")).expect("read expected");
     let ours = our_expected(&compilation);
     let mut found = Vec::new();
-    if ours != expected {
-        found.push(line_diff(&expected, &ours));
+    if ours.as_bytes() != expected {
+        let expected = String::from_utf8_lossy(&expected);
+        found.push(if ours == expected {
+            "stderr differs in bytes that are not UTF-8 (protoc prints them raw)".to_string()
+        } else {
+            line_diff(&expected, &ours)
+        });
         return found;
     }
     if compilation.has_errors() {

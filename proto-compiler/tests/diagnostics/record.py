@@ -34,7 +34,8 @@ because each generator rebuilds the files in a pool without an error collector.
 
 What is written into the case directory:
 
-* `expected`: `exit: <code>` on the first line, then protoc's stderr verbatim, except that the time stamp and
+* `expected`: `exit: <code>` on the first line, then protoc's stderr verbatim (bytes that are not UTF-8
+  included), except that the time stamp and
   thread id of absl log lines (`W0000 00:00:1796670968.441731   20063 parser.cc:659] ...`) are replaced by
   `<time>` and `<thread>` (`W0000 00:00:<time> <thread> parser.cc:659] ...`), and that consecutive
   `warning: Import X is unused.` lines are sorted: protoc prints a file's unused imports in the iteration
@@ -143,7 +144,8 @@ def run(case: Case):
             raise SystemExit(f"{case.name}: protoc crashed ({proc.returncode}); such inputs do not belong here")
         if proc.stdout:
             raise SystemExit(f"{case.name}: protoc wrote to stdout: {proc.stdout!r}")
-        stderr = normalize(proc.stderr.decode("utf-8", "backslashreplace"))
+        # protoc's stderr holds raw bytes where a name or string is not UTF-8: keep them as they are
+        stderr = normalize(proc.stderr.decode("utf-8", "surrogateescape"))
         expected = f"exit: {proc.returncode}\n{stderr}"
         if proc.returncode != 0:
             return expected, None, None
@@ -188,18 +190,19 @@ def main(argv):
             path = dir / file
             if check:
                 old = path.read_bytes() if path.exists() else None
-                if old != (fresh.encode() if isinstance(fresh, str) else fresh):
+                if old != (fresh.encode("utf-8", "surrogateescape") if isinstance(fresh, str) else fresh):
                     issues.append(f"{file} differs from the committed file")
             elif fresh is None:
                 path.unlink(missing_ok=True)
             elif isinstance(fresh, str):
-                path.write_text(fresh)
+                path.write_bytes(fresh.encode("utf-8", "surrogateescape"))
             else:
                 path.write_bytes(fresh)
         for issue in issues:
             print(f"{case.name}: {issue}")
             if not issue.startswith("expected"):
-                print("    " + expected.replace("\n", "\n    "))
+                shown = expected.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                print("    " + shown.replace("\n", "\n    "))
         failed += bool(issues)
     total = len(dirs)
     print(f"{total} cases, {failed} with problems", file=sys.stderr)

@@ -93,7 +93,7 @@ impl Protoc {
         let output = cmd
             .output()
             .map_err(|e| format!("cannot run protoc: {e}"))?;
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let stderr = escape_invalid_utf8(&output.stderr);
         let accepted = match output.status.code() {
             Some(0) => true,
             Some(1) => false,
@@ -111,6 +111,19 @@ impl Protoc {
             files,
         })
     }
+}
+
+/// protoc prints names and strings that are not UTF-8 as raw bytes: those become `\xNN` here, so that
+/// they cannot compare equal to a replacement character of ours.
+fn escape_invalid_utf8(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
 }
 
 /// grpcio-tools' bundled include directory (`grpc_tools/_proto`).

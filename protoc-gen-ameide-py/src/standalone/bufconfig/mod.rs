@@ -174,108 +174,8 @@ impl Workspace {
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
-        let gen: RawGen = parse_checked(template, keys::check_buf_gen_yaml)?;
-        if gen.version.as_deref() != Some("v2") {
-            return Err(invalid(template, "only `version: v2` is supported"));
-        }
-        if gen.clean {
-            return Err(invalid(
-                template,
-                "`clean: true` is not supported by generate/check (buf deletes each `out` before generating); remove it, or use `buf generate`",
-            ));
-        }
-        if gen
-            .managed
-            .as_ref()
-            .and_then(|m| m.get("enabled"))
-            .and_then(serde_yaml::Value::as_bool)
-            == Some(true)
-        {
-            return Err(invalid(
-                template,
-                "`managed: enabled: true` is not supported (it rewrites file options)",
-            ));
-        }
-        if gen.inputs.as_ref().is_some_and(|i| !i.is_empty()) {
-            return Err(invalid(
-                template,
-                "`inputs` is not supported: the workspace of the buf.yaml beside it is the input",
-            ));
-        }
-        let mut runs = Vec::new();
-        for (i, plugin) in gen.plugins.iter().enumerate() {
-            let Some(local) = &plugin.local else { continue };
-            let Some(program) = local.items().into_iter().next() else {
-                continue;
-            };
-            if !is_this_plugin(&program) {
-                continue;
-            }
-            let out = plugin
-                .out
-                .clone()
-                .ok_or_else(|| invalid(template, format!("plugins[{i}]: `out` is required")))?;
-            check_relative(template, &format!("plugins[{i}].out"), &out)?;
-            unsupported_plugin_keys(template, i, plugin)?;
-            let strategy = match plugin.strategy.as_deref() {
-                None | Some("directory") => Strategy::Directory,
-                Some("all") => Strategy::All,
-                Some(other) => {
-                    return Err(invalid(
-                        template,
-                        format!("plugins[{i}].strategy `{other}`: expected `directory` or `all`"),
-                    ))
-                }
-            };
-            runs.push(PluginRun {
-                out,
-                parameter: plugin
-                    .opt
-                    .as_ref()
-                    .map(|o| o.items().join(","))
-                    .unwrap_or_default(),
-                strategy,
-            });
-        }
-        if runs.is_empty() {
-            return Err(invalid(
-                template,
-                "no plugin entry with `local: protoc-gen-ameide-py` (or a path ending in it)",
-            ));
-        }
-        let buf_yaml = dir.join("buf.yaml");
-        let modules = if buf_yaml.is_file() {
-            let raw: RawBufYaml = parse_checked(&buf_yaml, keys::check_buf_yaml)?;
-            if raw.version.as_deref() != Some("v2") {
-                return Err(invalid(&buf_yaml, "only `version: v2` is supported"));
-            }
-            let mut modules = Vec::new();
-            for (i, m) in raw.modules.iter().enumerate() {
-                let path = m.path.clone().unwrap_or_else(|| ".".into());
-                check_relative(&buf_yaml, &format!("modules[{i}].path"), &path)?;
-                let path = normalize(&path);
-                let includes = module_dirs(&buf_yaml, i, "includes", &path, &m.includes)?;
-                let excludes = module_dirs(&buf_yaml, i, "excludes", &path, &m.excludes)?;
-                modules.push(Module {
-                    path,
-                    includes,
-                    excludes,
-                });
-            }
-            if modules.is_empty() {
-                modules.push(Module {
-                    path: ".".into(),
-                    includes: Vec::new(),
-                    excludes: Vec::new(),
-                });
-            }
-            modules
-        } else {
-            return Err(invalid(
-                &buf_yaml,
-                "not found (a v2 buf.yaml must sit beside buf.gen.yaml)",
-            ));
-        };
+        let runs = plugin_runs(template)?;
+        let modules = modules(&dir.join("buf.yaml"))?;
         Ok(Workspace { dir, modules, runs })
     }
 
@@ -318,6 +218,118 @@ impl Workspace {
         out.dedup();
         Ok(out)
     }
+}
+
+/// The entries of `buf.gen.yaml` that run this plugin, refusing what generate/check cannot do as buf does.
+fn plugin_runs(template: &Path) -> Result<Vec<PluginRun>, ConfigError> {
+    let gen: RawGen = parse_checked(template, keys::check_buf_gen_yaml)?;
+    if gen.version.as_deref() != Some("v2") {
+        return Err(invalid(template, "only `version: v2` is supported"));
+    }
+    if gen.clean {
+        return Err(invalid(
+            template,
+            "`clean: true` is not supported by generate/check (buf deletes each `out` before generating); remove it, or use `buf generate`",
+        ));
+    }
+    let managed = gen
+        .managed
+        .as_ref()
+        .and_then(|m| m.get("enabled"))
+        .and_then(serde_yaml::Value::as_bool);
+    if managed == Some(true) {
+        return Err(invalid(
+            template,
+            "`managed: enabled: true` is not supported (it rewrites file options)",
+        ));
+    }
+    if gen.inputs.as_ref().is_some_and(|i| !i.is_empty()) {
+        return Err(invalid(
+            template,
+            "`inputs` is not supported: the workspace of the buf.yaml beside it is the input",
+        ));
+    }
+    let mut runs = Vec::new();
+    for (i, plugin) in gen.plugins.iter().enumerate() {
+        let program = plugin
+            .local
+            .as_ref()
+            .and_then(|local| local.items().into_iter().next());
+        if program.is_some_and(|p| is_this_plugin(&p)) {
+            runs.push(plugin_run(template, i, plugin)?);
+        }
+    }
+    if runs.is_empty() {
+        return Err(invalid(
+            template,
+            "no plugin entry with `local: protoc-gen-ameide-py` (or a path ending in it)",
+        ));
+    }
+    Ok(runs)
+}
+
+/// One `plugins[i]` entry that runs this plugin.
+fn plugin_run(template: &Path, i: usize, plugin: &RawPlugin) -> Result<PluginRun, ConfigError> {
+    let out = plugin
+        .out
+        .clone()
+        .ok_or_else(|| invalid(template, format!("plugins[{i}]: `out` is required")))?;
+    check_relative(template, &format!("plugins[{i}].out"), &out)?;
+    unsupported_plugin_keys(template, i, plugin)?;
+    let strategy = match plugin.strategy.as_deref() {
+        None | Some("directory") => Strategy::Directory,
+        Some("all") => Strategy::All,
+        Some(other) => {
+            return Err(invalid(
+                template,
+                format!("plugins[{i}].strategy `{other}`: expected `directory` or `all`"),
+            ))
+        }
+    };
+    Ok(PluginRun {
+        out,
+        parameter: plugin
+            .opt
+            .as_ref()
+            .map(|o| o.items().join(","))
+            .unwrap_or_default(),
+        strategy,
+    })
+}
+
+/// The modules of the v2 `buf.yaml` beside `buf.gen.yaml` (the workspace root alone when it lists none).
+fn modules(buf_yaml: &Path) -> Result<Vec<Module>, ConfigError> {
+    if !buf_yaml.is_file() {
+        return Err(invalid(
+            buf_yaml,
+            "not found (a v2 buf.yaml must sit beside buf.gen.yaml)",
+        ));
+    }
+    let raw: RawBufYaml = parse_checked(buf_yaml, keys::check_buf_yaml)?;
+    if raw.version.as_deref() != Some("v2") {
+        return Err(invalid(buf_yaml, "only `version: v2` is supported"));
+    }
+    let mut modules = Vec::new();
+    for (i, m) in raw.modules.iter().enumerate() {
+        let path = m.path.clone().unwrap_or_else(|| ".".into());
+        check_relative(buf_yaml, &format!("modules[{i}].path"), &path)?;
+        let path = normalize(&path);
+        let includes = module_dirs(buf_yaml, i, "includes", &path, &m.includes)?;
+        let excludes = module_dirs(buf_yaml, i, "excludes", &path, &m.excludes)?;
+        modules.push(Module {
+            path,
+            includes,
+            excludes,
+        });
+    }
+    if modules.is_empty() {
+        modules.push(Module {
+            path: ".".into(),
+            includes: Vec::new(),
+            excludes: Vec::new(),
+        });
+    }
+    Ok(modules)
 }
 
 /// Reads and parses a YAML configuration file after checking its keys against buf's.

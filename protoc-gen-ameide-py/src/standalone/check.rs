@@ -3,8 +3,9 @@
 //! * **stale**: the file on disk differs from what the protos generate now (the proto changed without
 //!   regeneration, or the stub was edited by hand), shown as a unified diff (disk → expected);
 //! * **missing**: a file the protos generate is not on disk;
-//! * **stray**: a `*_pb2.py`, `*_pb2.pyi` or `*_pb2_grpc.py` under `out` that no proto generates, or, when
-//!   package files are on, an `__init__.py` / `py.typed` that is not generated in a directory holding stubs.
+//! * **stray**: a `*_pb2.py`, `*_pb2.pyi`, `*_pb2_grpc.py` or `*_pb2_grpc.pyi` under `out` that no proto
+//!   generates, or, when package files are on, an `__init__.py` / `py.typed` that is not generated in a
+//!   directory holding stubs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -46,7 +47,7 @@ impl Finding {
     }
 }
 
-const STUB_SUFFIXES: [&str; 3] = ["_pb2.py", "_pb2.pyi", "_pb2_grpc.py"];
+const STUB_SUFFIXES: [&str; 4] = ["_pb2.py", "_pb2.pyi", "_pb2_grpc.py", "_pb2_grpc.pyi"];
 
 fn is_stub(name: &str) -> bool {
     STUB_SUFFIXES.iter().any(|s| name.ends_with(s))

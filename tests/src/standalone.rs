@@ -125,6 +125,7 @@ pub fn without_outputs_of(tree: &Tree, excluded: &[String]) -> Tree {
             p.ends_with(&format!("{s}.py"))
                 || p.ends_with(&format!("{s}.pyi"))
                 || p.ends_with(&format!("{s}_grpc.py"))
+                || p.ends_with(&format!("{s}_grpc.pyi"))
         })
     })
 }

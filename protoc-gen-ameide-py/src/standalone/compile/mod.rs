@@ -12,6 +12,7 @@
 pub mod chunks;
 pub mod external;
 pub mod fixup;
+mod option_locations;
 mod wkt;
 
 use std::cell::{Cell, RefCell};
@@ -254,13 +255,29 @@ fn preparse_one(includes: &[PathBuf], name: &str) -> Option<Preparsed> {
 fn split_source_info(file: File) -> (File, Option<Vec<u8>>) {
     let mut proto = prost_types::FileDescriptorProto::from(file);
     let source_info = proto.source_code_info.take().map(|mut info| {
-        info.location.retain(|l| is_read_downstream(&l.path));
+        for location in &mut info.location {
+            if let Some(path) = option_locations::deprecated_option_path(&proto, &location.path) {
+                location.path = path;
+            }
+        }
+        // every location of a commented path (the typed stubs' docstrings), so that the last one still wins
+        let commented: std::collections::HashSet<Vec<i32>> = (info.location.iter())
+            .filter(|l| {
+                l.leading_comments.is_some()
+                    || l.trailing_comments.is_some()
+                    || !l.leading_detached_comments.is_empty()
+            })
+            .map(|l| l.path.clone())
+            .collect();
+        info.location
+            .retain(|l| is_read_downstream(&l.path) || commented.contains(&l.path));
         prost::Message::encode_to_vec(&info)
     });
     (File::from_file_descriptor_proto(proto), source_info)
 }
 
-/// Whether the location of `path` is read after compilation: the comments of services and methods (gRPC
+/// Whether the location of `path` is read after compilation whether or not it has comments (any commented
+/// location is kept too, for the typed stubs' docstrings): the comments of services and methods (gRPC
 /// docstrings), the spans of methods (the empty-options fix-up) and `json_name` locations (whether a
 /// json_name was spelled out). A file's tens of thousands of other locations would only be encoded, copied
 /// and decoded again for nothing; the locations kept stay in their order, so "the last location of a path

@@ -3,6 +3,8 @@
 //! * embedded compiler: the repo corpora and mypy-protobuf's test protos (their non-editions files; the embedded
 //!   compiler does not compile editions yet) and all of googleapis that mypy-protobuf generates;
 //! * `--compiler protoc` and `--compiler buf`: every file, editions included;
+//! * the real-world trees (`tests/corpus-real/`): with `--compiler protoc` where they have editions files, else
+//!   with the embedded compiler, with a prefix where they have a root of their own;
 //! * the example monorepo from a `buf.gen.yaml` with the typed outputs: `generate` == real `buf generate` ==
 //!   mypy-protobuf; `check` passes, then names a hand-edited `_pb2.pyi` (stale) and an unknown `_pb2_grpc.pyi`
 //!   (stray), writing nothing.
@@ -152,6 +154,38 @@ fn buf_driver_with_editions() {
         Compiler::Buf,
         Some(CORE),
     );
+}
+
+/// protobuf's test protos and protovalidate need `--compiler protoc` (editions files, also imported by proto3
+/// files); the other real-world trees have no editions files and go through the embedded compiler.
+#[test]
+fn real_world_trees() {
+    let real =
+        |name: &str| Corpus::from_dir(name, &repo_root().join("tests/corpus-real").join(name));
+    run_case(
+        "typed-standalone-protobuf-tests",
+        real("protobuf-tests"),
+        Compiler::Protoc,
+        None,
+    );
+    run_case(
+        "typed-standalone-protovalidate",
+        real("protovalidate"),
+        Compiler::Protoc,
+        Some(("buf", "acme.pv")),
+    );
+    for (tree, prefix) in [
+        ("gogo", ("github.com/gogo", "acme.gogo")),
+        ("grpc-proto", ("grpc", "acme.grpc_proto")),
+        ("opentelemetry-proto", ("opentelemetry", "acme.otel")),
+    ] {
+        run_case(
+            &format!("typed-standalone-{tree}"),
+            real(tree),
+            Compiler::Embedded,
+            Some(prefix),
+        );
+    }
 }
 
 fn googleapis_case(name: &str, prefix: Option<(&str, &str)>) {

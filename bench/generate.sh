@@ -5,13 +5,26 @@
 # same run, alternating, each into a fresh output directory. Also `check` on the generated tree (clean).
 # Reports wall-clock and CPU (user+sys) medians, peak RSS, and the ratios.
 #
-# Usage: bench/generate.sh [runs]   (default 3). The googleapis include root is staged by the e2e tests
-# (`cargo test -p e2e-tests --test standalone_googleapis`); run them first if it is missing.
+# With `typed` as the second argument, the typed stubs instead: mypy-protobuf 5.1.0's `_pb2.pyi` and
+# `_pb2_grpc.pyi` in place of protoc's `.pyi` — reference `python -m grpc_tools.protoc --python_out --mypy_out
+# --grpc_python_out --mypy_grpc_out` (mypy-protobuf as a plugin of the same protoc) vs `generate --opt
+# outputs=py+mypy+grpc+mypy_grpc`, over the googleapis files mypy-protobuf can generate (all but three).
+#
+# Usage: bench/generate.sh [runs] [typed]   (default 3). The googleapis include roots and mypy-protobuf are staged
+# by the e2e tests (`cargo test -p e2e-tests --test standalone_googleapis`, `--test standalone_mypy`); run them
+# first if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
+TYPED="${2:-}"
 ROOT="$PWD/target/e2e-cache/googleapis-root"
-[ -d "$ROOT" ] || { echo "missing $ROOT: run cargo test -p e2e-tests --test standalone_googleapis first" >&2; exit 2; }
+MYPY_PROTOBUF=""
+if [ "$TYPED" = typed ]; then
+  ROOT="$PWD/target/e2e-cache/googleapis-mypy-root"
+  MYPY_PROTOBUF="$PWD/target/reference-tools/mypy-protobuf-5.1.0/bin"
+  [ -x "$MYPY_PROTOBUF/protoc-gen-mypy" ] || { echo "missing $MYPY_PROTOBUF: run cargo test -p e2e-tests --test standalone_mypy first" >&2; exit 2; }
+fi
+[ -d "$ROOT" ] || { echo "missing $ROOT: run cargo test -p e2e-tests --test standalone_googleapis (typed: --test standalone_mypy) first" >&2; exit 2; }
 PY=""
 for p in target/reference-tools/venv/bin/python target/ref/venv/bin/python; do
   [ -x "$p" ] && "$p" -c "import grpc_tools.protoc" 2>/dev/null && PY="$PWD/$p" && break
@@ -19,9 +32,15 @@ done
 [ -n "$PY" ] || { echo "no venv with grpcio-tools under target/ (run the e2e tests first)" >&2; exit 2; }
 cargo build -q --release -p protoc-gen-ameide-py
 BIN="$PWD/target/release/protoc-gen-ameide-py"
-python3 - "$ROOT" "$RUNS" "$PY" "$BIN" <<'PY'
+python3 - "$ROOT" "$RUNS" "$PY" "$BIN" "$MYPY_PROTOBUF" <<'PY'
 import os, resource, shutil, statistics, subprocess, sys, tempfile, time
-root, runs, py, binary = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+root, runs, py, binary, mypy_protobuf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+def stub_flags(out):
+    if not mypy_protobuf:
+        return [f"--pyi_out={out}"]
+    return [f"--plugin=protoc-gen-mypy={mypy_protobuf}/protoc-gen-mypy", f"--mypy_out=quiet:{out}",
+            f"--plugin=protoc-gen-mypy_grpc={mypy_protobuf}/protoc-gen-mypy_grpc", f"--mypy_grpc_out=quiet:{out}"]
+opts = ["--opt", "outputs=py+mypy+grpc+mypy_grpc"] if mypy_protobuf else []
 files = sorted(os.path.relpath(os.path.join(d, f), root)
                for d, _, fs in os.walk(root, followlinks=True) for f in fs if f.endswith(".proto"))
 scratch = tempfile.mkdtemp(prefix="bench-generate-", dir=os.path.join(os.getcwd(), "target"))
@@ -38,20 +57,22 @@ def timed(cmd, cwd):
 res = {"reference": [], "generate": [], "check": []}
 for i in range(runs):
     out = os.path.join(scratch, f"ref-{i}"); os.makedirs(out)
-    res["reference"].append(timed([py, "-m", "grpc_tools.protoc", "-I.", f"--python_out={out}", f"--pyi_out={out}",
+    res["reference"].append(timed([py, "-m", "grpc_tools.protoc", "-I.", f"--python_out={out}", *stub_flags(out),
                                    f"--grpc_python_out={out}", f"@{argfile}"], root))
     out = os.path.join(scratch, f"gen-{i}")
-    res["generate"].append(timed([binary, "generate", "-I", root, "--out", out], scratch))
-    res["check"].append(timed([binary, "check", "-q", "-I", root, "--out", out], scratch))
+    res["generate"].append(timed([binary, "generate", "-I", root, "--out", out, *opts], scratch))
+    res["check"].append(timed([binary, "check", "-q", "-I", root, "--out", out, *opts], scratch))
 count = sum(len(fs) for _, _, fs in os.walk(os.path.join(scratch, "gen-0")))
 same = subprocess.run(["diff", "-rq", os.path.join(scratch, "ref-0"), os.path.join(scratch, "gen-0")],
                       stdout=subprocess.DEVNULL).returncode == 0
 shutil.rmtree(scratch)
 med = {k: tuple(statistics.median(x[j] for x in v) for j in range(3)) for k, v in res.items()}
-print(f"googleapis: {len(files)} protos -> {count} files; outputs identical to the reference: {same}; {runs} runs, "
+kind = "typed stubs (mypy-protobuf 5.1.0)" if mypy_protobuf else "protoc's stubs"
+print(f"googleapis, {kind}: {len(files)} protos -> {count} files; outputs identical to the reference: {same}; {runs} runs, "
       f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
 print(f"{'':<34}{'wall s':>8}{'cpu s':>8}{'peak RSS MB':>13}")
-for k, label in [("reference", "reference (grpc_tools.protoc)"), ("generate", "protoc-gen-ameide-py generate"),
+reference = "grpc_tools.protoc + mypy-protobuf" if mypy_protobuf else "reference (grpc_tools.protoc)"
+for k, label in [("reference", reference), ("generate", "protoc-gen-ameide-py generate"),
                  ("check", "protoc-gen-ameide-py check (clean)")]:
     w, c, m = med[k]
     print(f"{label:<34}{w:>8.2f}{c:>8.2f}{m:>13.0f}")

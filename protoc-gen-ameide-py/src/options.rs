@@ -1,7 +1,9 @@
 //! The plugin parameter string (`--ameide-py_opt=...` / buf `opt:`), parsed once into a typed value at the edge.
 
 use crate::naming::{ModuleMap, PrefixMapping};
-use crate::versions::{GrpcVersion, ProtocVersion, VersionError, DEFAULT_GRPC};
+use crate::versions::{
+    GrpcVersion, MypyProtobufVersion, ProtocVersion, VersionError, DEFAULT_GRPC,
+};
 use thiserror::Error;
 
 /// Every parameter key, for error messages and docs.
@@ -11,6 +13,23 @@ pub const VALID_KEYS: &[&str] = &[
     "protoc_version",
     "grpc_version",
     "package_files",
+    "mypy_protobuf_version",
+    "readable_stubs",
+    "relax_strict_optional_primitives",
+    "use_default_deprecation_warnings",
+    "generate_concrete_servicer_stubs",
+    "only_sync",
+    "only_async",
+];
+
+/// mypy-protobuf's switches, given bare (`readable_stubs`) as to mypy-protobuf, or as `<name>=true|false`.
+const MYPY_FLAGS: &[&str] = &[
+    "readable_stubs",
+    "relax_strict_optional_primitives",
+    "use_default_deprecation_warnings",
+    "generate_concrete_servicer_stubs",
+    "only_sync",
+    "only_async",
 ];
 
 /// A bad parameter, named in the message.
@@ -31,8 +50,25 @@ pub enum ParameterError {
     BadPrefix(String, &'static str),
     #[error("invalid parameter `{0}`: root `{1}` is already mapped to `{2}`")]
     DuplicateRoot(String, String, String),
-    #[error("invalid parameter `{0}`: expected a `+`-separated subset of py, pyi, grpc (e.g. outputs=py+pyi)")]
+    #[error(
+        "invalid parameter `{0}`: expected a `+`-separated subset of py, pyi, grpc, mypy, mypy_grpc \
+         (e.g. outputs=py+pyi)"
+    )]
     BadOutputs(String),
+    #[error(
+        "invalid parameter `{0}`: pyi and mypy both write `_pb2.pyi` (protoc's stubs or mypy-protobuf's): \
+         choose one"
+    )]
+    PyiAndMypy(String),
+    #[error("invalid parameter `{0}`: expected `{1}`, `{1}=true` or `{1}=false`")]
+    BadFlag(String, String),
+    #[error("invalid parameters: only_sync and only_async exclude each other")]
+    SyncAndAsync,
+    #[error(
+        "invalid parameter `{0}`: it shapes the mypy-protobuf stubs, but outputs= selects neither mypy nor \
+         mypy_grpc"
+    )]
+    MypyWithoutStubs(String),
     #[error("invalid parameter `{0}`: {1}")]
     BadVersion(String, VersionError),
 }
@@ -43,6 +79,10 @@ pub struct Outputs {
     pub py: bool,
     pub pyi: bool,
     pub grpc: bool,
+    /// mypy-protobuf's `_pb2.pyi` (instead of protoc's, `pyi`).
+    pub mypy: bool,
+    /// mypy-protobuf's `_pb2_grpc.pyi`.
+    pub mypy_grpc: bool,
 }
 
 impl Default for Outputs {
@@ -51,8 +91,36 @@ impl Default for Outputs {
             py: true,
             pyi: true,
             grpc: true,
+            mypy: false,
+            mypy_grpc: false,
         }
     }
+}
+
+/// Which gRPC stubs `mypy_grpc` declares (mypy-protobuf's `only_sync` / `only_async`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GrpcStubs {
+    /// Sync and `grpc.aio` stubs, servicers accepting either.
+    #[default]
+    Both,
+    SyncOnly,
+    AsyncOnly,
+}
+
+/// mypy-protobuf's own parameters, for the `mypy` and `mypy_grpc` outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MypyOptions {
+    /// `mypy_protobuf_version=`: the release whose stubs to imitate (default 5.1.0).
+    pub version: MypyProtobufVersion,
+    /// Imports without `_` aliases and local types without `Global___` (may clash with field names).
+    pub readable_stubs: bool,
+    /// proto3 scalar `__init__` parameters also accept `None`.
+    pub relax_strict_optional_primitives: bool,
+    /// `@deprecated` always carries the generic message, never the element's comment.
+    pub use_default_deprecation_warnings: bool,
+    /// Servicers are plain classes instead of abstract ones.
+    pub generate_concrete_servicer_stubs: bool,
+    pub grpc_stubs: GrpcStubs,
 }
 
 /// Which package files `package_files=` adds (see [`crate::gen::package`]).
@@ -74,6 +142,7 @@ pub struct Options {
     pub grpc_version: GrpcVersion,
     /// `package_files=all|leaf`: also emit `__init__.py` / `py.typed` ([`crate::gen::package`]).
     pub package_files: Option<PackageFiles>,
+    pub mypy: MypyOptions,
 }
 
 impl Default for Options {
@@ -84,6 +153,7 @@ impl Default for Options {
             protoc_version: None,
             grpc_version: DEFAULT_GRPC,
             package_files: None,
+            mypy: MypyOptions::default(),
         }
     }
 }
@@ -95,14 +165,20 @@ impl Options {
         let mut options = Options::default();
         let mut mappings: Vec<PrefixMapping> = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
+        let mut mypy_item = None;
         for item in parameter
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
         {
-            let Some((key, value)) = item.split_once('=') else {
-                return Err(ParameterError::NotKeyValue(item.into()));
+            let (key, value) = match item.split_once('=') {
+                Some(pair) => pair,
+                None if MYPY_FLAGS.contains(&item) => (item, "true"),
+                None => return Err(ParameterError::NotKeyValue(item.into())),
             };
+            if key == "mypy_protobuf_version" || MYPY_FLAGS.contains(&key) {
+                mypy_item.get_or_insert(item);
+            }
             if key != "prefix" {
                 if seen.contains(&key) {
                     return Err(ParameterError::Repeated(item.into(), key.into()));
@@ -140,12 +216,55 @@ impl Options {
                         _ => return Err(ParameterError::BadPackageFiles(item.into())),
                     });
                 }
+                "mypy_protobuf_version" => {
+                    options.mypy.version = value
+                        .parse()
+                        .map_err(|e| ParameterError::BadVersion(item.into(), e))?;
+                }
+                _ if MYPY_FLAGS.contains(&key) => {
+                    set_mypy_flag(&mut options.mypy, item, key, value)?
+                }
                 _ => return Err(ParameterError::UnknownKey(item.into(), key.into())),
             }
+        }
+        let outputs = options.outputs;
+        if let Some(item) = mypy_item.filter(|_| !outputs.mypy && !outputs.mypy_grpc) {
+            return Err(ParameterError::MypyWithoutStubs(item.into()));
         }
         options.modules = ModuleMap::new(mappings);
         Ok(options)
     }
+}
+
+/// Applies one of [`MYPY_FLAGS`].
+fn set_mypy_flag(
+    mypy: &mut MypyOptions,
+    item: &str,
+    key: &str,
+    value: &str,
+) -> Result<(), ParameterError> {
+    let on = match value {
+        "true" => true,
+        "false" => false,
+        _ => return Err(ParameterError::BadFlag(item.into(), key.into())),
+    };
+    let grpc_stubs = match (key, on, mypy.grpc_stubs) {
+        ("only_sync", true, GrpcStubs::AsyncOnly) | ("only_async", true, GrpcStubs::SyncOnly) => {
+            return Err(ParameterError::SyncAndAsync)
+        }
+        ("only_sync", true, _) => GrpcStubs::SyncOnly,
+        ("only_async", true, _) => GrpcStubs::AsyncOnly,
+        _ => mypy.grpc_stubs,
+    };
+    mypy.grpc_stubs = grpc_stubs;
+    match key {
+        "readable_stubs" => mypy.readable_stubs = on,
+        "relax_strict_optional_primitives" => mypy.relax_strict_optional_primitives = on,
+        "use_default_deprecation_warnings" => mypy.use_default_deprecation_warnings = on,
+        "generate_concrete_servicer_stubs" => mypy.generate_concrete_servicer_stubs = on,
+        _ => {}
+    }
+    Ok(())
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -202,14 +321,21 @@ fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
         py: false,
         pyi: false,
         grpc: false,
+        mypy: false,
+        mypy_grpc: false,
     };
     for kind in value.split('+') {
         match kind {
             "py" => outputs.py = true,
             "pyi" => outputs.pyi = true,
             "grpc" => outputs.grpc = true,
+            "mypy" => outputs.mypy = true,
+            "mypy_grpc" => outputs.mypy_grpc = true,
             _ => return Err(ParameterError::BadOutputs(item.into())),
         }
+    }
+    if outputs.pyi && outputs.mypy {
+        return Err(ParameterError::PyiAndMypy(item.into()));
     }
     Ok(outputs)
 }
@@ -244,7 +370,9 @@ mod tests {
             Outputs {
                 py: true,
                 pyi: false,
-                grpc: true
+                grpc: true,
+                mypy: false,
+                mypy_grpc: false,
             }
         );
         assert_eq!(options.grpc_version.to_string(), "1.66.0");
@@ -286,6 +414,49 @@ mod tests {
     }
 
     #[test]
+    fn mypy_protobuf_parameters() {
+        let options = Options::parse(
+            "outputs=py+mypy+grpc+mypy_grpc,readable_stubs,only_async,\
+             generate_concrete_servicer_stubs=true,relax_strict_optional_primitives=false,\
+             mypy_protobuf_version=5.0.0",
+        )
+        .expect("valid");
+        assert!(options.outputs.mypy && options.outputs.mypy_grpc && !options.outputs.pyi);
+        let mypy = options.mypy;
+        assert!(mypy.readable_stubs && mypy.generate_concrete_servicer_stubs);
+        assert!(!mypy.relax_strict_optional_primitives && !mypy.use_default_deprecation_warnings);
+        assert_eq!(mypy.grpc_stubs, GrpcStubs::AsyncOnly);
+        assert_eq!(mypy.version.to_string(), "5.0.0");
+        assert_eq!(
+            Options::parse("outputs=mypy").expect("valid").mypy,
+            MypyOptions::default()
+        );
+        assert_eq!(
+            Options::parse("outputs=mypy_grpc,only_sync,only_async"),
+            Err(ParameterError::SyncAndAsync)
+        );
+        assert!(matches!(
+            Options::parse("outputs=pyi+mypy"),
+            Err(ParameterError::PyiAndMypy(_))
+        ));
+        assert!(matches!(
+            Options::parse("outputs=mypy,readable_stubs=yes"),
+            Err(ParameterError::BadFlag(..))
+        ));
+        assert!(matches!(
+            Options::parse("outputs=mypy,mypy_protobuf_version=4.0.0"),
+            Err(ParameterError::BadVersion(..))
+        ));
+        let err = Options::parse("readable_stubs")
+            .expect_err("no mypy output")
+            .to_string();
+        assert!(
+            err.contains("`readable_stubs`") && err.contains("neither mypy"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn package_files_modes() {
         let leaf = Options::parse("prefix=a:b,package_files=leaf,outputs=py").expect("valid");
         assert_eq!(leaf.package_files, Some(PackageFiles::Leaf));
@@ -306,7 +477,8 @@ mod tests {
         assert!(
             err.contains("`root=x`")
                 && err.contains(
-                    "valid keys: prefix, outputs, protoc_version, grpc_version, package_files"
+                    "valid keys: prefix, outputs, protoc_version, grpc_version, package_files, \
+                     mypy_protobuf_version, readable_stubs"
                 ),
             "{err}"
         );

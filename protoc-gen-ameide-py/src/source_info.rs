@@ -24,7 +24,13 @@ pub fn method_path(service: usize, method: usize) -> Vec<i32> {
     vec![FILE_SERVICE, index(service), SERVICE_METHOD, index(method)]
 }
 
-fn index(i: usize) -> i32 {
+/// `prefix` followed by `more`: the path of an element below the one at `prefix`.
+pub fn extend(prefix: &[i32], more: &[i32]) -> Vec<i32> {
+    prefix.iter().chain(more).copied().collect()
+}
+
+/// A descriptor index as a path component.
+pub fn index(i: usize) -> i32 {
     // Descriptor indices are `int` in protobuf; a file cannot hold more elements than that.
     i32::try_from(i).unwrap_or(i32::MAX)
 }
@@ -55,6 +61,11 @@ impl<'a> SourceInfo<'a> {
             .get(path)
             .copied()
             .filter(|loc| matches!(loc.span.len(), 3 | 4))
+    }
+
+    /// The last location recorded for `path`, whatever its span (how mypy-protobuf indexes them).
+    pub fn recorded(&self, path: &[i32]) -> Option<&'a Location> {
+        self.by_path.get(path).copied()
     }
 
     /// The comments attached to the element at `path` (empty if it has no location).

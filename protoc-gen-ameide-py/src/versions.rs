@@ -1,10 +1,11 @@
 //! Which protoc and grpcio-tools release the output imitates, and what that changes in the generated text.
 //!
-//! The generated files depend on two independent versions (see docs/versions.md): `_pb2.py` and
-//! `_pb2.pyi` on the protoc release, `_pb2_grpc.py` on the grpcio-tools release. Every format difference inside
-//! the supported range is a small local switch, and this module is the ONE place that knows at which release
-//! each switch flips: [`PROTOC_CHANGES`] and [`GRPC_CHANGES`]. The generators read only the derived
-//! [`PyFormat`], [`PyiFormat`] and [`GrpcFormat`] (through [`Target`]), never a version number.
+//! The generated files depend on three independent versions (see docs/versions.md and docs/typed-stubs.md): `_pb2.py` and `_pb2.pyi` on the protoc release,
+//! `_pb2_grpc.py` on the grpcio-tools release, the typed stubs (`outputs=mypy`, `mypy_grpc`) on the mypy-protobuf
+//! release. Every format difference inside the supported range is a small local switch, and this module is the
+//! ONE place that knows at which release each switch flips: [`PROTOC_CHANGES`], [`GRPC_CHANGES`] and
+//! [`MYPY_PROTOBUF_CHANGES`]. The generators read only the derived [`PyFormat`], [`PyiFormat`], [`GrpcFormat`]
+//! and [`MypyFormat`] (through [`Target`]), never a version number.
 
 use std::fmt;
 
@@ -37,6 +38,14 @@ pub struct GencodeVersion {
     pub patch: u32,
 }
 
+/// A mypy-protobuf release, e.g. `5.1.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MypyProtobufVersion {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
 const fn protoc(major: u32, minor: u32) -> ProtocVersion {
     ProtocVersion { major, minor }
 }
@@ -58,6 +67,22 @@ pub const DEFAULT_GRPC: GrpcVersion = GrpcVersion {
     minor: 85,
     patch: 1,
 };
+
+/// The default mypy-protobuf release.
+pub const DEFAULT_MYPY_PROTOBUF: MypyProtobufVersion = mypy_protobuf(5, 1, 0);
+
+const fn mypy_protobuf(major: u32, minor: u32, patch: u32) -> MypyProtobufVersion {
+    MypyProtobufVersion {
+        major,
+        minor,
+        patch,
+    }
+}
+
+/// The supported mypy-protobuf releases (every release since the 5.0 import style; 3.x and 4.0 print fully
+/// qualified names with another import block, so they are another generator, not a switch of this one).
+pub const MYPY_PROTOBUF_RELEASES: &[MypyProtobufVersion] =
+    &[mypy_protobuf(5, 0, 0), mypy_protobuf(5, 1, 0)];
 
 /// The supported protoc release lines: `(major, last release measured, gencode major)`. Every release
 /// `major.0 ..= major.last` was measured against that release's own output; the gencode major is protobuf's Python major of that
@@ -109,6 +134,22 @@ pub enum GrpcChange {
     NoObjectBase,
 }
 
+/// A switch of the mypy-protobuf stubs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MypyChange {
+    /// Every message declares `HasField`, `ClearField` and `WhichOneof`, typed `Never` where nothing is
+    /// accepted (before, messages without such fields declared none of them).
+    NeverArguments,
+    /// `option deprecated = true` on a file deprecates all its messages, enums, fields, services and methods.
+    FileDeprecation,
+}
+
+/// What changes in the mypy-protobuf stubs at which release: `(since, change)`.
+pub const MYPY_PROTOBUF_CHANGES: &[(MypyProtobufVersion, MypyChange)] = &[
+    (mypy_protobuf(5, 1, 0), MypyChange::NeverArguments),
+    (mypy_protobuf(5, 1, 0), MypyChange::FileDeprecation),
+];
+
 /// What changes in `_pb2.py`/`_pb2.pyi` at which protoc release: `(since, until (exclusive), change)`.
 ///
 /// Inside the supported range (27.0–36.2) the `_pb2.py` text changes only in its gencode version (from
@@ -158,6 +199,39 @@ pub struct GrpcFormat {
     pub version: GrpcVersion,
     pub plain_string: bool,
     pub no_object_base: bool,
+}
+
+/// The stub format of a mypy-protobuf release: one flag per [`MypyChange`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MypyFormat {
+    pub version: MypyProtobufVersion,
+    pub never_arguments: bool,
+    pub file_deprecation: bool,
+}
+
+impl MypyProtobufVersion {
+    /// The stub format: every [`MYPY_PROTOBUF_CHANGES`] row at or below this release.
+    pub fn format(self) -> MypyFormat {
+        let mut format = MypyFormat {
+            version: self,
+            ..MypyFormat::default()
+        };
+        for &(since, change) in MYPY_PROTOBUF_CHANGES {
+            if since <= self {
+                match change {
+                    MypyChange::NeverArguments => format.never_arguments = true,
+                    MypyChange::FileDeprecation => format.file_deprecation = true,
+                }
+            }
+        }
+        format
+    }
+}
+
+impl Default for MypyProtobufVersion {
+    fn default() -> Self {
+        DEFAULT_MYPY_PROTOBUF
+    }
 }
 
 impl PyiFormat {
@@ -289,6 +363,12 @@ impl fmt::Display for GrpcVersion {
     }
 }
 
+impl fmt::Display for MypyProtobufVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
 impl fmt::Display for GencodeVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
@@ -347,6 +427,30 @@ impl std::str::FromStr for GrpcVersion {
     }
 }
 
+impl std::str::FromStr for MypyProtobufVersion {
+    type Err = VersionError;
+
+    /// `MAJOR.MINOR.PATCH` of a supported mypy-protobuf release.
+    fn from_str(s: &str) -> Result<Self, VersionError> {
+        let [major, minor, patch] =
+            numbers::<3>(s).ok_or_else(|| VersionError::MypyProtobufSyntax(s.into()))?;
+        let version = mypy_protobuf(major, minor, patch);
+        if MYPY_PROTOBUF_RELEASES.contains(&version) {
+            Ok(version)
+        } else {
+            Err(VersionError::UnsupportedMypyProtobuf(s.into()))
+        }
+    }
+}
+
+fn supported_mypy_protobuf_releases() -> String {
+    MYPY_PROTOBUF_RELEASES
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The supported protoc releases, for messages: `27.0–27.5, 28.0–28.3, …`.
 pub fn supported_protoc_releases() -> String {
     PROTOC_RELEASES
@@ -380,6 +484,16 @@ pub enum VersionError {
     #[error("grpcio-tools {0} is not supported: supported releases are {releases}", releases = supported_grpc_releases())]
     UnsupportedGrpc(String),
     #[error(
+        "`{0}` is not a mypy-protobuf release: expected MAJOR.MINOR.PATCH, e.g. mypy_protobuf_version=5.1.0"
+    )]
+    MypyProtobufSyntax(String),
+    #[error(
+        "mypy-protobuf {0} is not supported: supported releases are {releases} (3.x and 4.0 write another \
+         import style)",
+        releases = supported_mypy_protobuf_releases()
+    )]
+    UnsupportedMypyProtobuf(String),
+    #[error(
         "the request comes from protoc {0} (CodeGeneratorRequest.compiler_version), whose Python output this \
          plugin does not imitate: pass protoc_version=<MAJOR.MINOR> to choose one of the supported releases \
          ({releases})",
@@ -409,6 +523,7 @@ pub struct Target {
     pub py: PyFormat,
     pub pyi: PyiFormat,
     pub grpc: GrpcFormat,
+    pub mypy: MypyFormat,
 }
 
 impl Target {
@@ -418,6 +533,7 @@ impl Target {
         parameter: Option<ProtocVersion>,
         compiler_version: Option<(i32, i32, i32, &str)>,
         grpc: GrpcVersion,
+        mypy_protobuf: MypyProtobufVersion,
     ) -> Result<Target, VersionError> {
         let (protoc, protoc_source) = match (parameter, compiler_version) {
             (Some(version), _) => (version, ProtocSource::Parameter),
@@ -436,6 +552,7 @@ impl Target {
             py: PyFormat { gencode },
             pyi: protoc.pyi_format(),
             grpc: grpc.format(),
+            mypy: mypy_protobuf.format(),
         })
     }
 }
@@ -455,6 +572,7 @@ impl Default for Target {
             },
             pyi: DEFAULT_PROTOC.pyi_format(),
             grpc: DEFAULT_GRPC.format(),
+            mypy: DEFAULT_MYPY_PROTOBUF.format(),
         }
     }
 }
@@ -498,7 +616,10 @@ mod tests {
         assert_eq!(t.py.gencode.to_string(), "7.35.1");
         assert_eq!(t.pyi, p("35.1").pyi_format());
         assert_eq!(t.grpc, g("1.85.1").format());
-        assert_eq!(Target::resolve(None, None, DEFAULT_GRPC), Ok(t));
+        assert_eq!(
+            Target::resolve(None, None, DEFAULT_GRPC, DEFAULT_MYPY_PROTOBUF),
+            Ok(t)
+        );
     }
 
     #[test]
@@ -603,6 +724,26 @@ mod tests {
     }
 
     #[test]
+    fn mypy_protobuf_epochs() {
+        let m = |s: &str| s.parse::<MypyProtobufVersion>();
+        let old = m("5.0.0").expect("supported").format();
+        assert!(!old.never_arguments && !old.file_deprecation);
+        let new = m("5.1.0").expect("supported").format();
+        assert!(new.never_arguments && new.file_deprecation);
+        assert_eq!(new, DEFAULT_MYPY_PROTOBUF.format());
+        assert_eq!(
+            m("4.0.0"),
+            Err(VersionError::UnsupportedMypyProtobuf("4.0.0".into()))
+        );
+        assert_eq!(
+            m("5.1"),
+            Err(VersionError::MypyProtobufSyntax("5.1".into()))
+        );
+        let message = VersionError::UnsupportedMypyProtobuf("3.6.0".into()).to_string();
+        assert!(message.contains("5.0.0, 5.1.0"), "{message}");
+    }
+
+    #[test]
     fn editions_gate() {
         assert_eq!(p("27.0").compiles_edition(1000), Ok(()));
         assert_eq!(p("31.1").compiles_edition(1001), Err(("2024", p("32.0"))));
@@ -641,28 +782,42 @@ mod tests {
     #[test]
     fn resolve_prefers_the_parameter_then_compiler_version_then_the_default() {
         let grpc = g("1.76.0");
-        let from_param =
-            Target::resolve(Some(p("31.0")), Some((7, 35, 1, "")), grpc).expect("parameter wins");
+        let from_param = Target::resolve(
+            Some(p("31.0")),
+            Some((7, 35, 1, "")),
+            grpc,
+            DEFAULT_MYPY_PROTOBUF,
+        )
+        .expect("parameter wins");
         assert_eq!(
             (from_param.protoc, from_param.protoc_source),
             (p("31.0"), ProtocSource::Parameter)
         );
         assert_eq!(from_param.py.gencode.to_string(), "6.31.0");
         assert!(from_param.grpc.plain_string && !from_param.grpc.no_object_base);
-        let from_compiler = Target::resolve(None, Some((6, 33, 0, "")), grpc).expect("compiler");
+        let from_compiler =
+            Target::resolve(None, Some((6, 33, 0, "")), grpc, DEFAULT_MYPY_PROTOBUF)
+                .expect("compiler");
         assert_eq!(
             (from_compiler.protoc, from_compiler.protoc_source),
             (p("33.0"), ProtocSource::Compiler)
         );
         assert!(from_compiler.pyi.empty_slots);
         assert_eq!(
-            Target::resolve(None, None, grpc).map(|t| (t.protoc, t.protoc_source)),
+            Target::resolve(None, None, grpc, DEFAULT_MYPY_PROTOBUF)
+                .map(|t| (t.protoc, t.protoc_source)),
             Ok((DEFAULT_PROTOC, ProtocSource::Default))
         );
         // A supported explicit release is not checked against the protoc that runs the plugin.
-        assert!(Target::resolve(Some(p("27.0")), Some((4, 25, 1, "")), grpc).is_ok());
+        assert!(Target::resolve(
+            Some(p("27.0")),
+            Some((4, 25, 1, "")),
+            grpc,
+            DEFAULT_MYPY_PROTOBUF
+        )
+        .is_ok());
         assert!(matches!(
-            Target::resolve(None, Some((4, 25, 1, "")), grpc),
+            Target::resolve(None, Some((4, 25, 1, "")), grpc, DEFAULT_MYPY_PROTOBUF),
             Err(VersionError::UnsupportedCompiler(_))
         ));
     }

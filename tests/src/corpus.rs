@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cache::{cache_dir, lock, KeyHasher};
-use crate::provision::{repo_root, NpmTools};
+use crate::provision::{repo_root, NpmTools, PythonTools};
 
 /// A set of `.proto` files below one include root, compiled together in one protoc / buf run.
 #[derive(Debug, Clone)]
@@ -28,6 +28,16 @@ pub struct Corpus {
 /// (8017 protos under `google/`, `grafeas/` and `gapic/`) compiles in one run of each, so no single file is
 /// excluded.
 pub const GOOGLEAPIS_EXCLUDED_DIRS: &[&str] = &["google/protobuf"];
+
+/// The googleapis files mypy-protobuf cannot generate, so the typed-stub corpus leaves them out: their field
+/// options set extension 1151 (`google.cloud.operation_response_field`), which mypy-protobuf reads as its legacy
+/// `(mypy_protobuf.casttype)` and rejects (not `path/to/file.TypeInFile`), failing the whole protoc run. The
+/// plugin refuses them with the same reason (`tests/tests/plugin_mypy_googleapis.rs`).
+pub const GOOGLEAPIS_MYPY_REFUSED: &[&str] = &[
+    "google/cloud/compute/v1/compute.proto",
+    "google/cloud/compute/v1beta/compute.proto",
+    "google/cloud/compute/v1small/compute_small.proto",
+];
 
 /// The top-level directories of the googleapis package that hold protos.
 const GOOGLEAPIS_TOP_DIRS: &[&str] = &["google", "grafeas", "gapic"];
@@ -131,6 +141,69 @@ impl Corpus {
                 .unwrap_or_else(|e| panic!("write {}: {e}", marker.display()));
         }
         Corpus::from_dir("googleapis", &staging)
+    }
+
+    /// [`Corpus::googleapis`] without [`GOOGLEAPIS_MYPY_REFUSED`]: the typed-stub corpus. Its own staging
+    /// directory (one symlink per file) leaves those files out, so that also `generate` without a file list
+    /// (every .proto under the include directory) sees exactly this corpus; nothing imports them.
+    pub fn googleapis_for_mypy(npm: &NpmTools) -> Corpus {
+        let full = Corpus::googleapis(npm);
+        let staging = cache_dir("googleapis-mypy-root");
+        let marker = cache_dir("googleapis-mypy-root.complete");
+        let _guard = lock(&cache_dir("googleapis-mypy-root.lock"));
+        let stamp = format!("{}\n{GOOGLEAPIS_MYPY_REFUSED:?}\n", full.root.display());
+        if !(staging.is_dir() && fs::read_to_string(&marker).is_ok_and(|s| s == stamp)) {
+            let _ = fs::remove_file(&marker);
+            let _ = fs::remove_dir_all(&staging);
+            for file in &full.files {
+                if GOOGLEAPIS_MYPY_REFUSED.contains(&file.as_str()) {
+                    continue;
+                }
+                let link = staging.join(file);
+                fs::create_dir_all(link.parent().expect("parent")).expect("create staging dir");
+                let target =
+                    fs::canonicalize(full.root.join(file)).expect("resolve a googleapis file");
+                std::os::unix::fs::symlink(&target, &link)
+                    .unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+            }
+            fs::write(&marker, &stamp)
+                .unwrap_or_else(|e| panic!("write {}: {e}", marker.display()));
+        }
+        Corpus::from_dir("googleapis-mypy", &staging)
+    }
+
+    /// The well-known types and other protos grpcio-tools bundles (`google/protobuf/**`), but
+    /// `descriptor.proto`, which the plugin does not generate: copied to `target/e2e-cache/wkt-root/`.
+    pub fn well_known_types(py: &PythonTools) -> Corpus {
+        let lib = py.venv.join("lib");
+        let bundled = fs::read_dir(&lib)
+            .unwrap_or_else(|e| panic!("read {}: {e}", lib.display()))
+            .flatten()
+            .map(|e| e.path().join("site-packages/grpc_tools/_proto"))
+            .find(|p| p.is_dir())
+            .expect("grpc_tools/_proto in the reference venv");
+        let staging = cache_dir("wkt-root");
+        let marker = cache_dir("wkt-root.complete");
+        let _guard = lock(&cache_dir("wkt-root.lock"));
+        let stamp = format!("{}\n", bundled.display());
+        if !(staging.is_dir() && fs::read_to_string(&marker).is_ok_and(|s| s == stamp)) {
+            let _ = fs::remove_file(&marker);
+            let _ = fs::remove_dir_all(&staging);
+            let mut files = Vec::new();
+            collect_protos(&bundled, &bundled, &mut files);
+            for file in files
+                .iter()
+                .filter(|f| *f != "google/protobuf/descriptor.proto")
+            {
+                let target = staging.join(file);
+                fs::create_dir_all(target.parent().expect("parent"))
+                    .expect("create wkt staging dir");
+                fs::copy(bundled.join(file), &target).expect("copy a bundled proto");
+            }
+            fs::write(&marker, &stamp)
+                .unwrap_or_else(|e| panic!("write {}: {e}", marker.display()));
+        }
+        Corpus::from_dir("wkt", &staging)
     }
 
     /// The argument file for protoc (`@file`): one file name per line.

@@ -173,45 +173,74 @@ pub fn check_together(
     let t = Instant::now();
     let corpus = corpus(npm.as_ref());
     let reference = reference_tree(&py, &corpus);
-    let t_reference = t.elapsed();
-    let (scratch, _guard) = locked_scratch(name);
-    let runs: Vec<plugin::PluginRun> = cases
+    eprintln!("{name}: reference {:.1?}", t.elapsed());
+    let runs: Vec<Run> = cases
         .iter()
-        .map(|c| plugin::PluginRun {
-            out: scratch.join(&c.name),
-            param: c.parameter(),
+        .map(|case| Run {
+            name: case.name.clone(),
+            param: case.parameter(),
+            expected: case.expected(reference.clone()),
+            against: if case.mappings.is_empty() {
+                "reference"
+            } else {
+                "oracle(reference)"
+            },
+        })
+        .collect();
+    run_and_compare(name, driver, &py, npm.as_ref(), &corpus, &runs);
+}
+
+/// One plugin invocation of [`run_and_compare`] and what it must write.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Unique inside the run; its output goes to `<scratch>/<name>/`.
+    pub name: String,
+    pub param: Option<String>,
+    pub expected: Tree,
+    /// What `expected` is, for the report (`reference`, `oracle(reference)`, …).
+    pub against: &'static str,
+}
+
+/// Runs the plugin once per entry of `runs` in ONE protoc / buf run over `corpus` and compares every output
+/// tree with its expectation; panics with all failing reports. Identical outputs are deleted afterwards.
+pub fn run_and_compare(
+    name: &str,
+    driver: Driver,
+    py: &PythonTools,
+    npm: Option<&NpmTools>,
+    corpus: &Corpus,
+    runs: &[Run],
+) {
+    let t = Instant::now();
+    let (scratch, _guard) = locked_scratch(name);
+    let plugin_runs: Vec<plugin::PluginRun> = runs
+        .iter()
+        .map(|r| plugin::PluginRun {
+            out: scratch.join(&r.name),
+            param: r.param.clone(),
         })
         .collect();
     match driver {
-        Driver::Protoc => plugin::run_many_with_protoc(&py, &corpus, &runs, &scratch),
+        Driver::Protoc => plugin::run_many_with_protoc(py, corpus, &plugin_runs, &scratch),
         Driver::Buf => plugin::run_many_with_buf(
-            npm.as_ref().expect("buf case needs npm tools"),
-            &py,
-            &corpus,
+            npm.expect("buf case needs npm tools"),
+            py,
+            corpus,
             &scratch,
-            &runs,
+            &plugin_runs,
         ),
     }
     let t_run = t.elapsed();
     let mut failures = Vec::new();
-    for (case, run) in cases.iter().zip(&runs) {
-        let expected = case.expected(reference.clone());
-        let actual = read_tree(&run.out);
+    for (run, plugin_run) in runs.iter().zip(&plugin_runs) {
+        let actual = read_tree(&plugin_run.out);
         let label = format!(
-            "{} [{:?}, corpus {}, param {:?}] vs {}",
-            case.name,
-            driver,
-            corpus.name,
-            case.parameter(),
-            if case.mappings.is_empty() {
-                "reference"
-            } else {
-                "oracle(reference)"
-            }
+            "{} [{driver:?}, corpus {}, param {:?}] vs {}",
+            run.name, corpus.name, run.param, run.against
         );
-        let report = report_path(&scratch, &case.name);
+        let report = report_path(&scratch, &run.name);
         if let Err(e) =
-            std::panic::catch_unwind(|| assert_trees_equal(&label, &expected, &actual, &report))
+            std::panic::catch_unwind(|| assert_trees_equal(&label, &run.expected, &actual, &report))
         {
             let msg = e
                 .downcast_ref::<String>()
@@ -221,15 +250,13 @@ pub fn check_together(
         }
     }
     eprintln!(
-        "{name}: reference {:.1?}, {} plugin runs {:.1?}, expected trees + read + compare {:.1?}",
-        t_reference,
-        cases.len(),
-        t_run - t_reference,
+        "{name}: {} plugin runs {t_run:.1?}, read + compare {:.1?}",
+        runs.len(),
         t.elapsed() - t_run
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // all identical: drop the (possibly huge) outputs; on failure they stay for inspection
-    for run in &runs {
+    for run in &plugin_runs {
         let _ = std::fs::remove_dir_all(&run.out);
     }
 }

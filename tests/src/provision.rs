@@ -19,6 +19,25 @@ pub const PYTHON_PACKAGES: &[&str] = &[
     "uv==0.13.9",
 ];
 
+/// mypy-protobuf, the reference of the typed-stub outputs (`outputs=mypy+mypy_grpc`), and the protobuf runtime it
+/// runs on. Installed into a venv of their own (`target/reference-tools/mypy-protobuf-5.1.0/`, see
+/// [`crate::mypy_protobuf::mypy_protobuf`]), so that the reference venv and the references cached from it stay
+/// as they are.
+pub const MYPY_PROTOBUF_PACKAGES: &[&str] = &["mypy-protobuf==5.1.0", "protobuf==7.36.2"];
+
+/// What type-checks code written against the typed stubs: mypy and the protobuf / grpc stubs of typeshed
+/// (a venv of their own, `target/reference-tools/typecheck/`).
+pub const TYPECHECK_PACKAGES: &[&str] = &[
+    "mypy==2.4.1",
+    "types-protobuf==7.35.1.20260906",
+    "types-grpcio==1.85.0.20261028",
+    "protobuf==7.36.2",
+    "grpcio==1.85.3",
+];
+
+/// pyright, from the npm registry (`target/reference-tools/pyright/`).
+pub const PYRIGHT_NPM: &str = "pyright@1.1.414";
+
 /// The npm packages: buf itself and the googleapis corpus.
 pub const NPM_PACKAGES: &[&str] = &["@bufbuild/buf@1.75.0", "google-proto-files@5.0.3"];
 
@@ -174,6 +193,39 @@ impl NpmTools {
     /// The include root of the googleapis corpus (`google/...`).
     pub fn googleapis(&self) -> PathBuf {
         self.root.join("node_modules/google-proto-files")
+    }
+}
+
+/// Provisions (once) pyright and returns its command-line entry point.
+pub fn pyright() -> Option<PathBuf> {
+    static TOOL: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let result = TOOL.get_or_init(|| {
+        let root = tools_dir().join("pyright");
+        provision_once(
+            &tools_dir().join("pyright.provisioned"),
+            PYRIGHT_NPM,
+            || {
+                let _ = fs::remove_dir_all(&root);
+                fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+                fs::write(
+                    root.join("package.json"),
+                    "{\"name\":\"pyright-tool\",\"private\":true}\n",
+                )
+                .map_err(|e| e.to_string())?;
+                run(Command::new("npm").current_dir(&root).args([
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "--silent",
+                    PYRIGHT_NPM,
+                ]))
+            },
+        )?;
+        Ok(root.join("node_modules/.bin/pyright"))
+    });
+    match result {
+        Ok(bin) => Some(bin.clone()),
+        Err(why) => unavailable(&format!("npm {PYRIGHT_NPM}"), why),
     }
 }
 

@@ -3,8 +3,9 @@
 //! * **stale**: the file on disk differs from what the protos generate now (the proto changed without
 //!   regeneration, or the stub was edited by hand), shown as a unified diff (disk → expected);
 //! * **missing**: a file the protos generate is not on disk;
-//! * **stray**: a `*_pb2.py`, `*_pb2.pyi` or `*_pb2_grpc.py` under `out` that no proto generates, or, when
-//!   package files are on, an `__init__.py` / `py.typed` that is not generated in a directory holding stubs;
+//! * **stray**: a `*_pb2.py`, `*_pb2.pyi`, `*_pb2_grpc.py` or `*_pb2_grpc.pyi` under `out` that no proto
+//!   generates, or, when package files are on, an `__init__.py` / `py.typed` that is not generated in a
+//!   directory holding stubs;
 //! * **leftover**: a temporary file or directory of a `generate` that was killed (the next `generate` removes
 //!   it).
 
@@ -53,7 +54,7 @@ impl Finding {
     }
 }
 
-const STUB_SUFFIXES: [&str; 3] = ["_pb2.py", "_pb2.pyi", "_pb2_grpc.py"];
+const STUB_SUFFIXES: [&str; 4] = ["_pb2.py", "_pb2.pyi", "_pb2_grpc.py", "_pb2_grpc.pyi"];
 
 /// Whether a file name is one the generators write for a proto file.
 pub(crate) fn is_stub(name: &str) -> bool {

@@ -7,12 +7,13 @@ use std::path::Path;
 use proto_compiler::Diagnostic;
 
 use super::compile::external::{self, BufInput};
-use super::compile::{CompileError, Compiled, Driver};
+use super::compile::{CompileError, Compiled, Driver, SourceInfo};
 use super::error::StandaloneError;
 use super::plan::{groups, JobOutput, Plan};
 use super::timing::timing;
 use crate::gen::GeneratedFile;
 use crate::naming::is_safe_name;
+use crate::options::Options;
 use crate::request::Request;
 
 /// What a plan generates: every job's files, and the warnings the compiler printed (protoc's, e.g. unused
@@ -38,7 +39,16 @@ pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Generated, Standa
 /// and generated, its files on all cores.
 fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
     let started = std::time::Instant::now();
-    let compiled = Compiled::new(&plan.includes, &plan.files)?;
+    // mypy-protobuf's stubs carry every element's comments; protoc's outputs read a few locations only
+    let typed = plan.jobs.iter().any(|job| {
+        Options::parse(&job.parameter).is_ok_and(|o| o.outputs.mypy || o.outputs.mypy_grpc)
+    });
+    let source_info = if typed {
+        SourceInfo::Full
+    } else {
+        SourceInfo::Read
+    };
+    let compiled = Compiled::new(&plan.includes, &plan.files, source_info)?;
     timing("compile", started);
     let mut outputs = Vec::new();
     for job in &plan.jobs {

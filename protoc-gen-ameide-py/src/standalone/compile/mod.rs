@@ -59,7 +59,7 @@ pub fn embedded_request(
     files: &[String],
     parameter: &str,
 ) -> Result<Vec<u8>, CompileError> {
-    Ok(Compiled::new(includes, files)?.request(files, parameter))
+    Ok(Compiled::new(includes, files, SourceInfo::Read)?.request(files, parameter))
 }
 
 /// Whether the location of `path` is read after compilation: the comments of services and methods (gRPC
@@ -75,6 +75,15 @@ fn is_read_downstream(path: &[i32]) -> bool {
     ) || path.last() == Some(&FIELD_JSON_NAME)
 }
 
+/// How much of protoc's source info the embedded compiler keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceInfo {
+    /// Only what protoc's and grpcio-tools' outputs read ([`is_read_downstream`]).
+    Read,
+    /// All of it, as protoc sends it: mypy-protobuf's stubs carry the comments of every element.
+    Full,
+}
+
 /// Files compiled once by the embedded compiler, from which requests for any subset are built.
 pub struct Compiled {
     /// Descriptor bytes by proto name: protoc's `CopyTo` form, and for the compiled inputs the
@@ -86,10 +95,17 @@ pub struct Compiled {
 
 impl Compiled {
     /// Compiles `files` (and their imports); protoc's diagnostics if it would fail.
-    pub fn new(includes: &[PathBuf], files: &[String]) -> Result<Compiled, CompileError> {
+    pub fn new(
+        includes: &[PathBuf],
+        files: &[String],
+        source_info: SourceInfo,
+    ) -> Result<Compiled, CompileError> {
         let options = CompileOptions {
             include_paths: includes.to_vec(),
-            keep_location: Some(is_read_downstream),
+            keep_location: match source_info {
+                SourceInfo::Read => Some(is_read_downstream),
+                SourceInfo::Full => None,
+            },
             request_descriptors: true,
         };
         let compilation = proto_compiler::compile(files, &options);
@@ -253,8 +269,12 @@ mod tests {
             "syntax = \"proto3\";\nmessage B {}\n",
         )
         .expect("write");
-        let compiled =
-            Compiled::new(&[dir.path().to_path_buf()], &["a.proto".to_string()]).expect("compiles");
+        let compiled = Compiled::new(
+            &[dir.path().to_path_buf()],
+            &["a.proto".to_string()],
+            SourceInfo::Read,
+        )
+        .expect("compiles");
         assert_eq!(
             compiled.request_order(&["a.proto".into()]),
             vec!["b.proto", "a.proto"]

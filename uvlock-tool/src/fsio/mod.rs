@@ -131,6 +131,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_link_to_the_local_package_is_kept_unless_dot_dot_follows_it() {
         let root = tempfile::tempdir().expect("tempdir");
         let root = std::fs::canonicalize(root.path()).expect("canonical");

@@ -121,6 +121,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(unix)]
     fn devices_fifos_directories_and_huge_files_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let err = |p: &Path| read(p, "x").expect_err("refused").to_string();

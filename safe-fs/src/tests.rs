@@ -157,3 +157,38 @@ fn rename_new_does_not_replace() {
         "theirs"
     );
 }
+
+#[test]
+fn shared_locks_admit_readers_together_and_exclude_the_writer() {
+    let tmp = tempdir();
+    let open = || Dir::open(tmp.path()).expect("open");
+    let (a, b, writer) = (open(), open(), open());
+    let read_a = a.try_lock_shared().expect("try").expect("first reader");
+    let read_b = b.try_lock_shared().expect("try").expect("second reader");
+    assert!(writer.try_lock().expect("try").is_none());
+    drop((read_a, read_b));
+    let held = writer.try_lock().expect("try").expect("writer");
+    assert!(a.try_lock_shared().expect("try").is_none());
+    drop(held);
+}
+
+#[test]
+fn sync_file_sets_the_mode_and_never_follows_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempdir();
+    let dir = Dir::open(tmp.path()).expect("open");
+    let temp = dir.create_temp_file(OsStr::new("f"), b"x").expect("temp");
+    dir.sync_file(OsStr::from_bytes(&temp), Some(0o640))
+        .expect("sync");
+    let mode = std::fs::metadata(tmp.path().join(OsStr::from_bytes(&temp)))
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    std::os::unix::fs::symlink(
+        tmp.path().join(OsStr::from_bytes(&temp)),
+        tmp.path().join("l"),
+    )
+    .expect("link");
+    assert!(dir.sync_file(OsStr::new("l"), Some(0o600)).is_err());
+}

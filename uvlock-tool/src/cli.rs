@@ -193,7 +193,7 @@ fn one(
     let Some(dir) = fsio::service_dir(&cwd.join(svc)) else {
         return Err(usage(format!("{svc_label}: not a directory")));
     };
-    let _lock = prepare(opts, &dir, &svc_label, err)?;
+    let service = prepare(opts, &dir, &svc_label, err)?;
     let py_label = join_label(&svc_label, "pyproject.toml");
     let lock_label = join_label(&svc_label, "uv.lock");
     let py_path = dir.join("pyproject.toml");
@@ -247,16 +247,17 @@ fn one(
         }
         Mode::Write => {
             let n = fsio::write_all_atomic(
+                service.dir(),
                 &svc_label,
                 &[
                     fsio::Replacement {
-                        path: py_path,
+                        name: "pyproject.toml",
                         label: py_label,
                         new: &p.pyproject,
                         old: &pyproject,
                     },
                     fsio::Replacement {
-                        path: lock_path,
+                        name: "uv.lock",
                         label: lock_label,
                         new: &p.lock,
                         old: &lock,
@@ -278,20 +279,21 @@ fn one(
     }
 }
 
-/// Takes the service's lock (held by the caller until it is done with the service), then: for a write, completes
-/// or drops an interrupted write and removes the temporary files of killed runs; for `--check`/`--diff`, refuses a
-/// pending write and names those files.
+/// Opens and locks the service (held by the caller until it is done with the service), then: for a write,
+/// completes or drops an interrupted write and removes the temporary files of killed runs; for
+/// `--check`/`--diff`, refuses a pending write and names those files.
 fn prepare(
     opts: &SwitchOptions,
-    dir: &Path,
+    path: &Path,
     svc_label: &str,
     err: &mut dyn Write,
-) -> Result<fsio::ServiceLock> {
+) -> Result<fsio::Service> {
     let access = match opts.mode {
         Mode::Write => fsio::Access::Exclusive,
         Mode::Check | Mode::Diff => fsio::Access::Shared,
     };
-    let lock = fsio::lock_service(dir, svc_label, access, opts.lock_timeout, err)?;
+    let service = fsio::open_service(path, svc_label, access, opts.lock_timeout, err)?;
+    let dir = service.dir();
     if opts.mode == Mode::Write {
         match fsio::recover(dir, svc_label)? {
             fsio::Recovery::Nothing => {}
@@ -333,5 +335,5 @@ fn prepare(
             );
         }
     }
-    Ok(lock)
+    Ok(service)
 }

@@ -320,9 +320,19 @@ fn temporary_files_of_dead_runs_are_named_by_check_and_removed_by_the_next_switc
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     fresh("registry", root);
-    // What killed runs leave: a new text, a journal being written; beside them files that are not ours.
-    let ours = [".uvlock-tool.Ab12Cd", ".uvlock-tool-journal.x9Y8z7"];
-    let not_ours = [".uvlock-tool.notes", ".uvlock-tool.toolong1"];
+    // What killed runs leave (and what uvlock-tool 0.1 left), beside files that are not ours (one of them
+    // `generate`'s).
+    let ours = [
+        ".uvlock-tool.0123456789abcdef.ameide-tmp",
+        ".uvlock-tool-journal.fedcba9876543210.ameide-tmp",
+        ".uvlock-tool.Ab12Cd",
+        ".uvlock-tool-journal.x9Y8z7",
+    ];
+    let not_ours = [
+        ".uvlock-tool.notes",
+        ".uvlock-tool.toolong1",
+        ".a_pb2.py.0123456789abcdef.ameide-tmp",
+    ];
     for name in ours.iter().chain(&not_ours) {
         std::fs::write(svc_file(root, name), "x").expect("write");
     }
@@ -545,7 +555,7 @@ fn files_and_the_directory_are_synced_where_the_write_promises_both_or_neither()
         .collect();
     assert_eq!(temp_syncs.len(), 3, "{}", calls.join("\n"));
     let journal = pos(
-        &|l| l.contains(&format!("/{JOURNAL}\"")) && (l.contains("link") || l.contains("rename")),
+        &|l| l.contains(&format!("\"{JOURNAL}\"")) && (l.contains("link") || l.contains("rename")),
         0,
         "journal in place",
     );
@@ -553,12 +563,12 @@ fn files_and_the_directory_are_synced_where_the_write_promises_both_or_neither()
     // The journal is durable before the first target is replaced.
     let committed = pos(&is_dir_sync, journal, "directory sync after the journal");
     let first_rename = pos(
-        &|l| l.contains("rename") && l.contains("/pyproject.toml\""),
+        &|l| l.contains("rename") && l.contains("\"pyproject.toml\""),
         0,
         "rename over pyproject.toml",
     );
     let second_rename = pos(
-        &|l| l.contains("rename") && l.contains("/uv.lock\""),
+        &|l| l.contains("rename") && l.contains("\"uv.lock\""),
         0,
         "rename over uv.lock",
     );
@@ -570,7 +580,7 @@ fn files_and_the_directory_are_synced_where_the_write_promises_both_or_neither()
         "directory sync after the renames",
     );
     let removed = pos(
-        &|l| l.contains("unlink") && l.contains(&format!("/{JOURNAL}\"")),
+        &|l| l.contains("unlink") && l.contains(&format!("\"{JOURNAL}\"")),
         second_rename,
         "journal removal",
     );

@@ -1,14 +1,17 @@
-//! One run at a time per service: an advisory lock (`flock`) on the service directory itself, held from before
-//! recovery until the last write of that service is done. A write takes it exclusively, `--check`/`--diff`
-//! shared (they must not read a pair while it is being replaced). Locking the directory rather than a lock file
-//! leaves nothing in the user's tree and works in read-only directories. The kernel releases the lock when its
-//! holder exits, however it exits, so a killed run never blocks the next one.
+//! One run at a time per service: the service directory is opened once ([`safe_fs::Dir`], through which every
+//! write goes) and its advisory lock (`flock` on the directory itself) taken, exclusive for a write, shared for
+//! `--check`/`--diff` (they must not read a pair while it is being replaced), from before recovery until the
+//! last write of that service is done. Locking the directory rather than a lock file leaves nothing in the
+//! user's tree and works in read-only directories. The kernel releases the lock when its holder exits, however
+//! it exits, so a killed run never blocks the next one.
 
-use std::fs::{File, TryLockError};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use safe_fs::{Dir, DirLock};
+
+use super::io_err;
 use crate::error::{Error, InputKind, Result};
 
 /// How long a run waits for another run on the same service before giving up, unless [`LOCK_TIMEOUT_ENV`] says
@@ -23,46 +26,57 @@ pub enum Access {
     Shared,
 }
 
-/// Held while it lives; `None` inside when the file system cannot lock (then runs are not serialized).
+/// An open service directory and its lock (`None` when the file system cannot lock: then runs are not
+/// serialized), held while this lives.
 #[derive(Debug)]
-pub struct ServiceLock {
-    _dir: Option<File>,
+pub struct Service {
+    dir: Dir,
+    _lock: Option<DirLock>,
 }
 
-fn try_lock(dir: &File, access: Access) -> std::result::Result<(), TryLockError> {
+impl Service {
+    /// The directory handle every write of the service goes through.
+    pub fn dir(&self) -> &Dir {
+        &self.dir
+    }
+}
+
+fn try_lock(dir: &Dir, access: Access) -> std::io::Result<Option<DirLock>> {
     match access {
         Access::Exclusive => dir.try_lock(),
         Access::Shared => dir.try_lock_shared(),
     }
 }
 
-/// Locks the service directory `dir`, waiting up to `timeout` for another uvlock-tool (reported once on `err`).
-/// If the file system does not support locks, warns on `err` and goes on unlocked, as uv does with its own locks.
-pub fn lock_service(
-    dir: &Path,
+/// Opens the service directory `path` and locks it, waiting up to `timeout` for another uvlock-tool (reported
+/// once on `err`). If the file system does not support locks, warns on `err` and goes on unlocked, as uv does
+/// with its own locks.
+pub fn open_service(
+    path: &Path,
     label: &str,
     access: Access,
     timeout: Duration,
     err: &mut dyn Write,
-) -> Result<ServiceLock> {
-    let unlocked = |err: &mut dyn Write, e: &dyn std::fmt::Display| {
-        let _ = writeln!(
-            err,
-            "warning: {label}: cannot lock the directory ({e}); concurrent uvlock-tool runs on it are not detected"
-        );
-        ServiceLock { _dir: None }
-    };
-    let file = match File::open(dir) {
-        Ok(file) => file,
-        Err(e) => return Ok(unlocked(err, &e)),
-    };
+) -> Result<Service> {
+    let dir = Dir::open(path).map_err(|e| io_err(label, "open the directory", e))?;
     let start = Instant::now();
     let mut told = false;
     loop {
-        match try_lock(&file, access) {
-            Ok(()) => return Ok(ServiceLock { _dir: Some(file) }),
-            Err(TryLockError::Error(e)) => return Ok(unlocked(err, &e)),
-            Err(TryLockError::WouldBlock) => {}
+        match try_lock(&dir, access) {
+            Ok(Some(lock)) => {
+                return Ok(Service {
+                    dir,
+                    _lock: Some(lock),
+                })
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "warning: {label}: cannot lock the directory ({e}); concurrent uvlock-tool runs on it are not detected"
+                );
+                return Ok(Service { dir, _lock: None });
+            }
         }
         if start.elapsed() >= timeout {
             return Err(Error::input(
@@ -113,7 +127,7 @@ mod tests {
     fn a_second_exclusive_lock_waits_then_fails_and_shared_locks_coexist() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut log = Vec::new();
-        let first = lock_service(
+        let first = open_service(
             dir.path(),
             "svc",
             Access::Exclusive,
@@ -121,7 +135,7 @@ mod tests {
             &mut log,
         )
         .expect("first lock");
-        let second = lock_service(
+        let second = open_service(
             dir.path(),
             "svc",
             Access::Exclusive,
@@ -135,8 +149,8 @@ mod tests {
         assert!(String::from_utf8_lossy(&log)
             .contains("svc: waiting for another uvlock-tool working on it"));
         drop(first);
-        let a = lock_service(dir.path(), "svc", Access::Shared, Duration::ZERO, &mut log);
-        let b = lock_service(dir.path(), "svc", Access::Shared, Duration::ZERO, &mut log);
+        let a = open_service(dir.path(), "svc", Access::Shared, Duration::ZERO, &mut log);
+        let b = open_service(dir.path(), "svc", Access::Shared, Duration::ZERO, &mut log);
         assert!(a.is_ok() && b.is_ok());
     }
 

@@ -1,24 +1,25 @@
 //! File-system edges: where a service and the local package are (as uv sees them), bounded reads, one run at a
-//! time per service ([`lock`]), and the journaled replacement of `pyproject.toml` + `uv.lock` ([`journal`]).
+//! time per service ([`lock`]), and the journaled replacement of `pyproject.toml` + `uv.lock` ([`replace`],
+//! [`journal`]), written through [`safe_fs`].
 
 mod hooks;
 mod journal;
 mod litter;
 mod lock;
 mod read;
+mod replace;
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, InputKind};
 
-pub use journal::{
-    check_pending, pending, recover, write_all_atomic, Recovery, Replacement, JOURNAL,
-};
+pub use journal::{check_pending, pending, recover, Recovery, JOURNAL};
 pub use litter::{remove_litter, stray_files};
 pub use lock::{
-    lock_service, lock_timeout, Access, ServiceLock, DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV,
+    lock_timeout, open_service, Access, Service, DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV,
 };
 pub use read::{read, read_text, ReadError, MAX_INPUT_BYTES};
+pub use replace::{write_all_atomic, Replacement};
 
 fn io_err(label: &str, what: &str, e: std::io::Error) -> Error {
     Error::input(InputKind::Io, format!("{label}: cannot {what}: {e}"))
@@ -90,15 +91,6 @@ pub fn local_package_dir(cwd: &Path, path: &Path) -> PathBuf {
         (Ok(physical), Ok(via_lexical)) if physical != via_lexical => physical,
         (Ok(physical), Err(_)) => physical,
         _ => lexical,
-    }
-}
-
-/// fsync of a directory, so that the renames and removals in it survive a power loss. File systems that cannot
-/// sync a directory (EINVAL) have nothing to wait for.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(()),
-        other => other,
     }
 }
 

@@ -50,12 +50,27 @@ impl ReadError {
     }
 }
 
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+/// Whether a read follows a symbolic link at the last component: the user's files yes, our own files
+/// (journal, temporary files) never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Links {
+    Follow,
+    Refuse,
+}
+
+fn open_nonblocking(path: &Path, links: Links) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. Reads of regular files ignore it.
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK
+            | match links {
+                Links::Follow => 0,
+                Links::Refuse => libc::O_NOFOLLOW,
+            },
+    );
     options.open(path)
 }
 
@@ -83,9 +98,9 @@ fn kind_of(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
-/// The bytes of the regular file at `path` (following links), at most [`MAX_INPUT_BYTES`].
-pub(super) fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ReadError> {
-    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+/// The bytes of the regular file at `path`, at most [`MAX_INPUT_BYTES`].
+pub(super) fn read_bounded(path: &Path, links: Links) -> std::result::Result<Vec<u8>, ReadError> {
+    let file = open_nonblocking(path, links).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
@@ -107,7 +122,7 @@ pub(super) fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ReadErro
 
 /// The UTF-8 text of the regular file at `path`, at most [`MAX_INPUT_BYTES`].
 pub fn read_text(path: &Path) -> std::result::Result<String, ReadError> {
-    String::from_utf8(read_bounded(path)?)
+    String::from_utf8(read_bounded(path, Links::Follow)?)
         .map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 

@@ -1,4 +1,4 @@
-//! uvlock-tool reliability against real uv 0.13.9 and on the release binary (issue 17):
+//! uvlock-tool reliability against real uv 0.13.9 and on the release binary:
 //! * a service directory reached through a symbolic link is switched as uv sees it from inside
 //!   (`cd <link> && uv lock`, `uv --directory <link>`: the physical directory), so the bytes equal those of a
 //!   switch of the real directory and `uv lock --locked --offline` accepts them;

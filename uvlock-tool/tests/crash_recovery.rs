@@ -1,4 +1,4 @@
-//! Crash safety and concurrent runs (issue 17): a write killed with SIGKILL at every stage leaves the old pair,
+//! Crash safety and concurrent runs: a write killed with SIGKILL at every stage leaves the old pair,
 //! the new pair, or a journal the next run completes; recovery replays the journal only when both files are
 //! exactly as the killed write left them (an edit made after the crash is refused and survives); one run at a
 //! time per service (a second run waits, then gives up without touching the first run's journal); temporary

@@ -164,6 +164,14 @@ impl Paused {
     }
 }
 
+impl Drop for Paused {
+    /// A test that fails while a child is paused leaves no process behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts a write that pauses at `stage`, kills it with SIGKILL there, and returns the directory.
 pub fn killed_at(stage: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

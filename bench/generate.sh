@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: `protoc-gen-ameide-py generate` (embedded protox compiler, no protoc) over ALL googleapis protos
+# Benchmark: `protoc-gen-ameide-py generate` (embedded proto-compiler, no protoc) over ALL googleapis protos
 # versus the reference — protoc 35.1's built-in python + pyi generators plus grpcio-tools 1.85.1's gRPC plugin
 # (`python -m grpc_tools.protoc --python_out --pyi_out --grpc_python_out`) — on the same files, same machine,
 # same run, alternating, each into a fresh output directory. Also `check` on the generated tree (clean).

@@ -16,7 +16,7 @@ set -euo pipefail
 
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
-ALL_TARGETS=(plugin_request compile_proto uvlock_switch)
+ALL_TARGETS=(plugin_request compile_proto uvlock_switch python_imports)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 cd "$(dirname "$0")"
@@ -45,6 +45,7 @@ for target in "${TARGETS[@]}"; do
         plugin_request) max_len=131072 ;;
         compile_proto) max_len=16384 ;;
         uvlock_switch) max_len=65536 ;;
+        python_imports) max_len=16384 ;;
         *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
     esac
     libfuzzer_flags=(-timeout=10 -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1

@@ -1,4 +1,4 @@
-//! (b) The embedded compiler (protox + our fix-ups) on arbitrary `.proto` text, seeded with the corpora's files
+//! (b) The embedded compiler (the proto-compiler crate) on arbitrary `.proto` text, seeded with the corpora's files
 //! (`seeds/compile_proto`), and the plugin on every request it builds: a request or a compile error, never a
 //! panic, a stack overflow or a hang.
 #![no_main]

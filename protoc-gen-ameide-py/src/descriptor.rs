@@ -117,10 +117,8 @@ fn with(path: &[u64], field: u32, index: usize) -> Vec<u64> {
         .collect()
 }
 
-/// What [`rewrite_elements`] does at the elements of a file descriptor. Both rewrites of raw descriptors — the
-/// embedded descriptor here (canonical options, json_name, float defaults) and the protox fix-ups in
-/// [`crate::standalone::compile::fixup`] (packedness of option values, empty method options) — are that one walk with
-/// different hooks.
+/// What [`rewrite_elements`] does at the elements of a file descriptor (for the embedded descriptor: canonical
+/// options, json_name, float defaults).
 pub trait ElementRewrite {
     /// The edit of one `*Options` record; `options_type` is its full name (`.google.protobuf.FieldOptions`).
     fn options(&self, options_type: &str, payload: &[u8]) -> Result<Edit, WireError>;

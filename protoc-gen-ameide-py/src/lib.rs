@@ -8,11 +8,11 @@
 
 pub use cli_text::color;
 pub mod descriptor;
-pub mod floatfmt;
+pub use proto_compiler::floatfmt;
 pub mod gen;
 pub mod naming;
 pub mod options;
-pub mod parallel;
+pub use proto_compiler::parallel;
 pub mod printer;
 pub mod request;
 pub mod response;
@@ -20,7 +20,7 @@ pub mod retention;
 pub mod source_info;
 pub mod standalone;
 pub mod versions;
-pub mod wire;
+pub use proto_compiler::wire;
 
 use prost::Message;
 

@@ -124,6 +124,11 @@ impl PrefixMapping {
         }
     }
 
+    /// The root as a module path (`google.cloud`).
+    pub fn module_root(&self) -> &str {
+        &self.module_root
+    }
+
     /// Whether `module` (an unprefixed module name) lies under this root, component-wise.
     fn covers(&self, module: &str) -> bool {
         module
@@ -131,6 +136,16 @@ impl PrefixMapping {
             .is_some_and(|rest| rest.starts_with('.'))
     }
 }
+
+/// Whether `module` is `package` or lies under it, component-wise.
+fn is_within(module: &str, package: &str) -> bool {
+    module
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The protobuf runtime's package: its modules (the well-known types) are never prefixed.
+const RUNTIME_PACKAGE: &str = "google.protobuf";
 
 /// Maps proto files to the Python modules they become, with the configured prefixes applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -150,7 +165,7 @@ impl ModuleMap {
     /// Rewrites an unprefixed module name: the longest covering root wins. `google.protobuf` modules are never
     /// prefixed: the well-known types come from the protobuf runtime.
     pub fn prefixed(&self, module: &str) -> String {
-        if module.starts_with("google.protobuf.") {
+        if is_within(module, RUNTIME_PACKAGE) {
             return module.to_string();
         }
         self.mappings
@@ -169,6 +184,27 @@ impl ModuleMap {
             .iter()
             .filter(|m| !files.iter().any(|f| m.covers(&module_name(f))))
             .collect()
+    }
+
+    /// The mapping whose prefix hand-written code lacks when it imports `module` (an absolute module path as
+    /// written in an import statement or a string): `module` is a mapped root's module or lies under it (the
+    /// longest root wins), is not spelled with a mapping's prefix already (`acme.sdk.acme.x` for
+    /// `prefix=acme:acme.sdk`), and is not the protobuf runtime's.
+    pub fn missing_prefix(&self, module: &str) -> Option<&PrefixMapping> {
+        if is_within(module, RUNTIME_PACKAGE)
+            || self.mappings.iter().any(|m| {
+                module
+                    .strip_prefix(&m.python_prefix)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| is_within(rest, &m.module_root))
+            })
+        {
+            return None;
+        }
+        self.mappings
+            .iter()
+            .filter(|m| is_within(module, &m.module_root))
+            .max_by_key(|m| m.module_root.len())
     }
 
     /// The importable module of a proto file, prefixed where mapped.
@@ -249,6 +285,28 @@ mod tests {
             descriptor_variable(&["Organization", "Settings", "LabelsEntry"]),
             "_ORGANIZATION_SETTINGS_LABELSENTRY"
         );
+    }
+
+    #[test]
+    fn hand_written_imports_missing_their_prefix() {
+        let map = ModuleMap::new(vec![
+            PrefixMapping::new("ameide_core_proto", "ameide_sdk.proto"),
+            PrefixMapping::new("google", "g"),
+            PrefixMapping::new("google/cloud", "acme_sdk.gcp"),
+            PrefixMapping::new("acme", "acme.sdk"),
+        ]);
+        let missing = |module| map.missing_prefix(module).map(|m| m.python_prefix.as_str());
+        assert_eq!(missing("ameide_core_proto"), Some("ameide_sdk.proto"));
+        assert_eq!(missing("ameide_core_proto.x.v1"), Some("ameide_sdk.proto"));
+        assert_eq!(missing("ameide_core_protox.y"), None);
+        assert_eq!(missing("ameide_sdk.proto.ameide_core_proto.x"), None);
+        assert_eq!(missing("google.cloud.a.b_pb2"), Some("acme_sdk.gcp"));
+        assert_eq!(missing("google.type"), Some("g"));
+        assert_eq!(missing("google.protobuf"), None);
+        assert_eq!(missing("google.protobuf.any_pb2"), None);
+        assert_eq!(missing("acme.x"), Some("acme.sdk"));
+        assert_eq!(missing("acme.sdk.acme.x"), None);
+        assert_eq!(map.mappings()[1].module_root(), "google");
     }
 
     #[test]

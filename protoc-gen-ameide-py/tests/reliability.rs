@@ -506,7 +506,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// The non-editions .proto files of tests/corpus (relative to it).
+/// The .proto files of tests/corpus (relative to it).
 fn corpus_files() -> Vec<String> {
     let corpus = root().join("tests/corpus");
     let mut files = Vec::new();
@@ -517,15 +517,12 @@ fn corpus_files() -> Vec<String> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "proto") {
-                let text = std::fs::read_to_string(&p).expect("read");
-                if !protoc_gen_ameide_py::standalone::compile::declares_edition(&text) {
-                    files.push(
-                        p.strip_prefix(&corpus)
-                            .expect("below")
-                            .to_string_lossy()
-                            .into_owned(),
-                    );
-                }
+                files.push(
+                    p.strip_prefix(&corpus)
+                        .expect("below")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
     }
@@ -703,12 +700,20 @@ fn deeply_nested_proto_text_is_a_compile_error() {
             .map_err(|e| e.to_string())
         });
         let error = result.expect_err(what);
-        assert!(error.starts_with("deep.proto:"), "{what}: {error}");
+        let first = error.lines().next().unwrap_or_default();
+        assert!(
+            first.contains("/deep.proto:") && first.contains(": "),
+            "{what}: {error}"
+        );
     }
 }
 
+/// protoc reads .proto files as bytes: comments and string literals may hold any bytes (measured with protoc
+/// 35.1: both files compile, and its python generator writes the json_name's bytes). The compiler accepts both;
+/// the generators decode requests with prost, which refuses a non-UTF-8 string field, so only the comments
+/// case goes through generation here.
 #[test]
-fn non_utf8_proto_text_compiles_in_comments_and_is_located_elsewhere() {
+fn non_utf8_proto_text_compiles_in_comments_and_strings() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("a.proto"),
@@ -721,24 +726,17 @@ fn non_utf8_proto_text_compiles_in_comments_and_is_located_elsewhere() {
     )
     .expect("write");
     let includes = [dir.path().to_path_buf()];
-    let request = protoc_gen_ameide_py::standalone::compile::embedded_request(
-        &includes,
-        &["a.proto".to_string()],
-        "",
-    )
-    .expect("comments may hold any bytes");
-    assert_eq!(respond(&request).expect("decodes").error, None);
-    let error = protoc_gen_ameide_py::standalone::compile::embedded_request(
-        &includes,
-        &["b.proto".to_string()],
-        "",
-    )
-    .map(|_| ())
-    .expect_err("not in a string");
-    assert_eq!(
-        error.to_string(),
-        "b.proto:2:43: not valid UTF-8 (only comments may hold other bytes)"
-    );
+    for file in ["a.proto", "b.proto"] {
+        let request = protoc_gen_ameide_py::standalone::compile::embedded_request(
+            &includes,
+            &[file.to_string()],
+            "",
+        )
+        .expect("any bytes in comments and strings");
+        if file == "a.proto" {
+            assert_eq!(respond(&request).expect("decodes").error, None, "{file}");
+        }
+    }
 }
 
 /// Found by the `compile_proto` fuzz target: two extensions of one options message with the same number made
@@ -763,7 +761,7 @@ fn duplicate_extension_numbers_are_a_compile_error_not_a_panic() {
     let includes = [dir.path().to_path_buf()];
     for (file, expected) in [
         ("dup.proto", "dup.proto:7:25: Extension number 51002 has already been used in \"google.protobuf.FieldOptions\" by extension \"dup.v1.o\"."),
-        // the conflict across files is found in the order protox opens them (the importer first)
+        // protoc builds the import first, so the importer's extension is the second
         ("other.proto", "Extension number 51002 has already been used in \"google.protobuf.FieldOptions\" by extension"),
     ] {
         let includes = includes.clone();
@@ -777,10 +775,9 @@ fn duplicate_extension_numbers_are_a_compile_error_not_a_panic() {
     }
 }
 
-/// The same conflict on a user message used inside an option value: prost-reflect's text-format parser panics;
-/// the panic is caught and reported as an error naming the other compilers.
+/// The same conflict on a user message used inside an option value: protoc's error for the second extension.
 #[test]
-fn a_panic_inside_protox_is_an_error() {
+fn conflicting_extensions_used_in_an_option_value_are_protocs_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("d.proto"),
@@ -804,8 +801,7 @@ fn a_panic_inside_protox_is_an_error() {
     })
     .expect_err("conflicting extensions");
     assert!(
-        error.starts_with("embedded compiler: protox failed on d.proto (")
-            && error.ends_with("check them with `--compiler protoc` or `--compiler buf`"),
+        error.ends_with("/d.proto:6:53: Extension number 100 has already been used in \"d.O\" by extension \"d.e1\"."),
         "{error}"
     );
 }

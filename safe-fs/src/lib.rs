@@ -136,13 +136,22 @@ impl Dir {
 
     /// Creates the file `name` exclusively (never through a link, never over anything) with `content`.
     pub fn create_file(&self, name: &OsStr, content: &[u8]) -> io::Result<()> {
+        self.create_file_with(name, content, None)
+    }
+
+    /// [`Dir::create_file`], with exactly the permission bits `mode` when given (not masked by the umask).
+    fn create_file_with(&self, name: &OsStr, content: &[u8], mode: Option<u32>) -> io::Result<()> {
         let fd = rfs::openat(
             &self.fd,
             name,
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             Mode::from_raw_mode(FILE_MODE),
         )?;
-        let written = std::fs::File::from(fd).write_all(content);
+        let written = match mode {
+            Some(mode) => rfs::fchmod(&fd, Mode::from_raw_mode(mode)).map_err(io::Error::from),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::File::from(fd).write_all(content));
         written.inspect_err(|_| {
             let _ = rfs::unlinkat(&self.fd, name, AtFlags::empty());
         })
@@ -151,14 +160,54 @@ impl Dir {
     /// Writes `content` to a new file under a temporary name derived from `base`; returns the name. On a
     /// failed write the file is removed.
     pub fn create_temp_file(&self, base: &OsStr, content: &[u8]) -> io::Result<Vec<u8>> {
+        self.create_temp_file_with(base, content, None)
+    }
+
+    /// [`Dir::create_temp_file`] with exactly the permission bits `mode` when given: a file that replaces
+    /// another keeps its permissions (an executable script stays executable).
+    pub fn create_temp_file_with(
+        &self,
+        base: &OsStr,
+        content: &[u8],
+        mode: Option<u32>,
+    ) -> io::Result<Vec<u8>> {
         loop {
             let name = temp_name(base)?;
-            match self.create_file(OsStr::from_bytes(&name), content) {
+            match self.create_file_with(OsStr::from_bytes(&name), content, mode) {
                 Ok(()) => return Ok(name),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The permission bits of the regular file `name` (`None` if it does not exist or is something else; a
+    /// link is not followed).
+    pub fn file_mode(&self, name: &OsStr) -> io::Result<Option<u32>> {
+        match rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) if rfs::FileType::from_raw_mode(st.st_mode) == rfs::FileType::RegularFile => {
+                Ok(Some(st.st_mode & 0o7777))
+            }
+            Ok(_) | Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Replaces the file `name` with `content`, all or nothing, durably: a temporary file (with the old file's
+    /// permissions) is written and synced, renamed over `name` (a link there is replaced, not followed), and
+    /// the directory synced.
+    pub fn replace_file(&self, name: &OsStr, content: &[u8]) -> io::Result<()> {
+        let mode = self.file_mode(name)?;
+        let temp = self.create_temp_file_with(name, content, mode)?;
+        let temp = OsStr::from_bytes(&temp);
+        let done = self
+            .sync_file(temp)
+            .and_then(|()| self.rename(temp, self, name));
+        if done.is_err() {
+            let _ = self.remove_file(temp);
+        }
+        done?;
+        self.sync()
     }
 
     /// The content of the regular file `name`, or `None` if it does not exist or is not a regular file
@@ -196,18 +245,15 @@ impl Dir {
             .map_err(Into::into)
     }
 
-    /// Gives the file `name` (never through a link) the permission bits `mode`, if any, and flushes its data
-    /// to disk: for a few files, cheaper than [`Dir::sync_filesystem`].
-    pub fn sync_file(&self, name: &OsStr, mode: Option<u32>) -> io::Result<()> {
+    /// Flushes the data of the file `name` (never through a link) to disk: for a few files, cheaper than
+    /// [`Dir::sync_filesystem`].
+    pub fn sync_file(&self, name: &OsStr) -> io::Result<()> {
         let fd = rfs::openat(
             &self.fd,
             name,
             OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
-        if let Some(mode) = mode {
-            rfs::fchmod(&fd, Mode::from_raw_mode(mode))?;
-        }
         rfs::fsync(&fd).map_err(Into::into)
     }
 

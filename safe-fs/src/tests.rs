@@ -173,22 +173,48 @@ fn shared_locks_admit_readers_together_and_exclude_the_writer() {
 }
 
 #[test]
-fn sync_file_sets_the_mode_and_never_follows_a_link() {
-    use std::os::unix::fs::PermissionsExt;
+fn sync_file_never_follows_a_link() {
     let tmp = tempdir();
     let dir = Dir::open(tmp.path()).expect("open");
     let temp = dir.create_temp_file(OsStr::new("f"), b"x").expect("temp");
-    dir.sync_file(OsStr::from_bytes(&temp), Some(0o640))
-        .expect("sync");
-    let mode = std::fs::metadata(tmp.path().join(OsStr::from_bytes(&temp)))
-        .expect("stat")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o640);
+    dir.sync_file(OsStr::from_bytes(&temp)).expect("sync");
     std::os::unix::fs::symlink(
         tmp.path().join(OsStr::from_bytes(&temp)),
         tmp.path().join("l"),
     )
     .expect("link");
-    assert!(dir.sync_file(OsStr::new("l"), Some(0o600)).is_err());
+    assert!(dir.sync_file(OsStr::new("l")).is_err());
+}
+
+#[test]
+fn replace_file_keeps_the_permissions_and_replaces_a_link_without_following_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempdir();
+    let dir = Dir::open(tmp.path()).expect("open");
+    let script = tmp.path().join("run.py");
+    std::fs::write(&script, "old").expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+    dir.replace_file(OsStr::new("run.py"), b"new")
+        .expect("replace");
+    assert_eq!(std::fs::read_to_string(&script).expect("read"), "new");
+    let mode = std::fs::metadata(&script)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o7777;
+    assert_eq!(mode, 0o750);
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "precious").expect("victim");
+    std::os::unix::fs::symlink(&victim, tmp.path().join("link.py")).expect("link");
+    dir.replace_file(OsStr::new("link.py"), b"file")
+        .expect("replace link");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("link.py")).expect("file"),
+        "file"
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("list").count(), 3);
 }

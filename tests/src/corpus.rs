@@ -60,12 +60,47 @@ impl Corpus {
         Corpus::from_dir("extra", &repo_root().join("tests/corpus-extra"))
     }
 
+    /// `tests/corpus-real/<name>`: a public tree vendored unchanged (see its README).
+    pub fn real_world(name: &str) -> Corpus {
+        Corpus::from_dir(name, &repo_root().join("tests/corpus-real").join(name))
+    }
+
+    /// The googleapis files of [`Corpus::googleapis`], but with the package root itself as the include root:
+    /// its own `google/protobuf/*.proto` copies (not protoc's bundled ones) are then on the path and are what
+    /// the files import.
+    pub fn googleapis_package_root(npm: &NpmTools) -> Corpus {
+        let files = Corpus::googleapis(npm).files;
+        Corpus {
+            name: "googleapis-package-root".to_string(),
+            root: npm.googleapis(),
+            files,
+        }
+    }
+
+    /// The same files in an order that is a fixed function of `seed` (a Fisher-Yates shuffle driven by a
+    /// xorshift generator), to show that the order of files on the command line does not matter.
+    pub fn shuffled_files(&self, seed: &str) -> Vec<String> {
+        let mut files = self.files.clone();
+        let key = KeyHasher::default().str(seed).hex();
+        let mut state = u64::from_str_radix(&key[..16], 16).unwrap_or(1) | 1;
+        for i in (1..files.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let j = usize::try_from(state % (i as u64 + 1)).expect("index fits");
+            files.swap(i, j);
+        }
+        files
+    }
+
     /// All googleapis protos of npm `google-proto-files` except [`GOOGLEAPIS_EXCLUDED_DIRS`].
     ///
     /// The package root also holds `google/protobuf`, so it cannot be the include root itself: a staging
     /// directory under `target/e2e-cache/` mirrors it with symlinks, leaving the excluded directories out.
     pub fn googleapis(npm: &NpmTools) -> Corpus {
-        let src = npm.googleapis();
+        // canonical: `target/e2e-cache` may be shared by several worktrees whose tool paths are symlinks to
+        // one place; spelling the same package differently would make them re-stage under each other's feet
+        let src = fs::canonicalize(npm.googleapis()).unwrap_or_else(|_| npm.googleapis());
         let staging = cache_dir("googleapis-root");
         let marker = cache_dir("googleapis-root.complete");
         let _guard = lock(&cache_dir("googleapis-root.lock"));

@@ -1,13 +1,10 @@
 //! Helpers for the standalone-mode tests (`protoc-gen-ameide-py generate` / `check`): running the binary with
-//! a compiler driver, selecting the non-editions files of a corpus (the embedded compiler rejects editions), and
-//! restricting reference trees to them.
+//! a compiler driver.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::compare::{filter_tree, Tree};
-use crate::corpus::Corpus;
 use crate::plugin::plugin_binary;
 use crate::provision::{NpmTools, PythonTools};
 
@@ -94,39 +91,6 @@ pub fn expect_ok(what: &str, output: &Output) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// Whether a .proto source starts with an `edition = ...` statement.
-pub fn declares_edition(source: &str) -> bool {
-    source.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("edition") && l["edition".len()..].trim_start().starts_with('=')
-    })
-}
-
-/// The corpus files the embedded compiler can compile (all but editions files).
-pub fn non_editions_files(corpus: &Corpus) -> (Vec<String>, Vec<String>) {
-    corpus.files.iter().cloned().partition(|f| {
-        !declares_edition(&fs::read_to_string(corpus.root.join(f)).expect("read proto"))
-    })
-}
-
-/// The tree without the outputs of `excluded` proto files (matched by module stem, prefixed or not).
-pub fn without_outputs_of(tree: &Tree, excluded: &[String]) -> Tree {
-    let stems: Vec<String> = excluded
-        .iter()
-        .map(|f| {
-            let stem = f.strip_suffix(".proto").unwrap_or(f).replace('-', "_");
-            format!("{stem}_pb2")
-        })
-        .collect();
-    filter_tree(tree, |p| {
-        !stems.iter().any(|s| {
-            p.ends_with(&format!("{s}.py"))
-                || p.ends_with(&format!("{s}.pyi"))
-                || p.ends_with(&format!("{s}_grpc.py"))
-        })
-    })
 }
 
 /// A scratch copy of a directory tree (files copied, so tests may edit them).

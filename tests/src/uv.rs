@@ -242,10 +242,13 @@ impl Drop for Mutexed {
     }
 }
 
-/// The uvlock-tool binary, built once in release mode.
+/// The uvlock-tool binary, built once in release mode (`AMEIDE_UVLOCK_TOOL=/path` tests another build).
 pub fn uvlock_tool() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("AMEIDE_UVLOCK_TOOL") {
+            return PathBuf::from(bin);
+        }
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let out = Command::new(cargo)
             .current_dir(provision::repo_root())

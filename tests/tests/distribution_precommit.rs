@@ -3,6 +3,8 @@
 //! * a project holding the example protos, their committed stubs, the top-level buf config and a uv service
 //!   (uvlock-tool fixture `small/editable`): a clean commit passes both hooks;
 //! * a stale stub (a .proto changed, stubs not regenerated) blocks the commit, the diff in the output;
+//! * a service module importing the bare proto package blocks the commit (`imports` hook), the import named;
+//!   after `imports --fix` the commit passes;
 //! * a stale lock (the service's pyproject.toml/uv.lock in registry form) blocks the commit, the diff shown;
 //! * the same hooks as `repo: local` with `language: python` and the wheels as `additional_dependencies`
 //!   (pre-commit installs them into its own environment): clean passes, a stale lock blocks.
@@ -172,7 +174,7 @@ fn pre_commit_hooks_from_the_repository_block_stale_stubs_and_locks() {
     fs::create_dir_all(&env.home).expect("create home");
     let rev = hook_repo(&scratch.join("hooks"), &env);
     let config = format!(
-        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: protoc-gen-ameide-py-check\n      - id: uvlock-tool-check\n        args: {UVLOCK_ARGS}\n",
+        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: protoc-gen-ameide-py-check\n      - id: protoc-gen-ameide-py-imports\n      - id: uvlock-tool-check\n        args: {UVLOCK_ARGS}\n",
         scratch.join("hooks").display()
     );
     let dir = scratch.join("project");
@@ -205,6 +207,29 @@ fn pre_commit_hooks_from_the_repository_block_stale_stubs_and_locks() {
     let (ok, text) = commit(&dir, &env, "regenerated");
     assert!(ok, "the regenerated commit must pass:\n{text}");
 
+    let module = dir.join("services/inference/bare_imports.py");
+    fs::write(
+        &module,
+        "from ameide_core_proto.common.v1 import common_pb2\n\nCONTEXT = common_pb2.RequestContext\n",
+    )
+    .expect("write a module with a bare import");
+    git_ok(&dir, &env, &["add", "."]);
+    let (ok, text) = commit(&dir, &env, "bare import");
+    assert!(!ok, "a bare import must block the commit:\n{text}");
+    assert!(
+        text.contains("services/inference/bare_imports.py:1:6: import of 'ameide_core_proto.common.v1' without the SDK prefix; use 'ameide_sdk.proto.ameide_core_proto.common.v1'"),
+        "the hook output must name the import:\n{text}"
+    );
+    let out = Command::new(bin.join("protoc-gen-ameide-py"))
+        .current_dir(&dir)
+        .args(["imports", "--fix", "services/inference/bare_imports.py"])
+        .output()
+        .expect("run imports --fix");
+    expect_success("protoc-gen-ameide-py imports --fix", &out);
+    git_ok(&dir, &env, &["add", "."]);
+    let (ok, text) = commit(&dir, &env, "prefixed import");
+    assert!(ok, "the fixed commit must pass:\n{text}");
+
     make_lock_stale(&dir);
     git_ok(&dir, &env, &["add", "."]);
     let (ok, text) = commit(&dir, &env, "stale lock");
@@ -213,7 +238,7 @@ fn pre_commit_hooks_from_the_repository_block_stale_stubs_and_locks() {
         text.contains("+++ b/services/inference/uv.lock") && text.contains("out of date"),
         "the hook output must show the lock diff:\n{text}"
     );
-    assert_eq!(commits(&dir, &env), 2);
+    assert_eq!(commits(&dir, &env), 3);
     eprintln!("pre-commit (repository hooks): {:.1?}", started.elapsed());
 }
 

@@ -17,11 +17,12 @@
 //! build) and the two projects are installed with `uv pip install --offline --no-deps --no-build-isolation -e`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use e2e_tests::cache::locked_scratch;
-use e2e_tests::provision::{python_tools, repo_root, PythonTools};
+use e2e_tests::example::{copy_clean, install_editable, python, venv_over_reference};
+use e2e_tests::provision::{python_tools, repo_root};
 use e2e_tests::standalone::{command, expect_ok};
 use e2e_tests::uv::{self, read, run_tool};
 
@@ -37,25 +38,6 @@ const SWITCH: &[&str] = &[
     "examples/packages/ameide_sdk_python",
     "examples/services/inference",
 ];
-
-/// Copies `from` to `to`, leaving out what examples/.gitignore ignores (local venvs, builds, caches).
-fn copy_clean(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
-    for entry in fs::read_dir(from).expect("read dir").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if path.is_dir() {
-            if matches!(name.as_str(), ".venv" | "__pycache__" | "build")
-                || name.ends_with(".egg-info")
-            {
-                continue;
-            }
-            copy_clean(&path, &to.join(&name));
-        } else {
-            fs::copy(&path, to.join(&name)).expect("copy file");
-        }
-    }
-}
 
 fn text(out: &Output) -> String {
     format!(
@@ -78,37 +60,6 @@ fn locked_version(lock: &str, name: &str) -> String {
         .next()
         .expect("version")
         .to_string()
-}
-
-/// `python -c code`, stdout trimmed; panics on failure.
-fn python(py: &Path, cwd: &Path, code: &str) -> String {
-    let out = Command::new(py)
-        .current_dir(cwd)
-        .args(["-c", code])
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("run python");
-    expect_ok(&format!("python -c {code:?}"), &out);
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A fresh venv that sees the reference venv's site-packages (protobuf, grpcio, setuptools) through a `.pth`.
-fn venv_over_reference(tools: &PythonTools, scratch: &Path) -> PathBuf {
-    let venv = scratch.join("venv");
-    uv::run_ok(
-        uv::uv(tools, scratch)
-            .args(["venv", "--offline", "--quiet"])
-            .arg(&venv),
-    );
-    let purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])";
-    let reference = python(&tools.python(), scratch, purelib);
-    let own = python(&venv.join("bin/python"), scratch, purelib);
-    fs::write(
-        Path::new(&own).join("reference-venv.pth"),
-        format!("{reference}\n"),
-    )
-    .expect("write .pth");
-    venv
 }
 
 #[test]
@@ -182,24 +133,7 @@ fn example_generate_switch_to_editable_sdk_and_run_the_service() {
             "the reference venv's {dist} differs from the example lock's pin"
         );
     }
-    uv::run_ok(
-        uv::uv(&tools, &scratch)
-            .env_remove("UV_PYTHON")
-            .args([
-                "pip",
-                "install",
-                "--offline",
-                "--no-deps",
-                "--no-build-isolation",
-                "--quiet",
-                "--python",
-            ])
-            .arg(&vpy)
-            .arg("-e")
-            .arg(&sdk)
-            .arg("-e")
-            .arg(&service),
-    );
+    install_editable(&tools, &scratch, &vpy, &[&sdk, &service]);
     let out = Command::new(&vpy)
         .arg(service.join("roundtrip.py"))
         .current_dir(&scratch)

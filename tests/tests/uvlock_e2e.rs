@@ -320,6 +320,45 @@ m = [
             ),
         ),
         ("dynamic-version", SDK_PYPROJECT.replace("version = \"2.10.1\"", "dynamic = [\"version\"]") + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n"),
+        (
+            // uv builds it (dynamic version): extras in the order hatchling writes them into METADATA.
+            "dynamic-version-extras",
+            SDK_PYPROJECT
+                .replace("version = \"2.10.1\"", "dynamic = [\"version\"]")
+                .replace("grpc = [\"grpcio-status>=1.60\"]", "zeta = []\ngrpc = [\"grpcio-status>=1.60\"]\nAlpha = [\"idna\"]")
+                + "\n[tool.hatch.version]\npath = \"src/ameide_sdk_python/__init__.py\"\n",
+        ),
+        (
+            // The SDK's own sources apply to its dependency groups (recorded, not resolved); include-group is
+            // flattened; legacy dev-dependencies join `dev`.
+            "own-sources-groups",
+            SDK_PYPROJECT.to_string()
+                + r#"
+[dependency-groups]
+dev = ["strict-no-cover", "pytest>=8", { include-group = "lint" }]
+lint = ["ruff>=0.5", "mypy-protobuf"]
+docs = ["pydantic-docs", "tool-at-tag"]
+
+[tool.uv]
+dev-dependencies = ["coverage>=7"]
+
+[tool.uv.sources]
+strict-no-cover = { git = "https://github.com/pydantic/strict-no-cover" }
+pydantic-docs = { git = "https://github.com/pydantic/pydantic-docs/", branch = "main" }
+tool-at-tag = { git = "https://github.com/example/tools", tag = "v1.2", subdirectory = "py/tool" }
+mypy-protobuf = { url = "https://files.pythonhosted.org/packages/x/mypy_protobuf-3.6.0-py3-none-any.whl" }
+"#,
+        ),
+        (
+            // One package in several extras and groups, with markers: requires-dist in uv's marker-tree order.
+            "same-package-many-places",
+            SDK_PYPROJECT.replace(
+                "grpc = [\"grpcio-status>=1.60\"]",
+                r#"grpc = ["grpcio-status>=1.60", "idna; sys_platform == 'linux'"]
+a = ["anyio>=4", "idna; python_version >= '3.12'", "idna[x] ; os_name == 'nt'"]
+b = ["anyio>=4", "idna", "idna; platform_machine != 'arm64' and python_version < '3.13'"]"#,
+            ) + "\n[dependency-groups]\ntest = [\"idna; sys_platform != 'win32'\", \"idna; python_version < '3.13'\", \"anyio\"]\nother = [\"anyio>=4\"]\n",
+        ),
     ];
     for (name, sdk) in &variants {
         // Forward from the registry lock with the changed SDK.
@@ -562,4 +601,34 @@ fn several_services_in_one_call_each_reported() {
             &read(&want.join("uv.lock")),
         );
     }
+}
+
+#[test]
+fn constraints_in_the_manifest_are_kept_and_constraints_on_the_sdk_refused() {
+    let rest = "\n[tool.uv]\nconstraint-dependencies = [\"starlette<2\", \"anyio>=4\"]\nbuild-constraint-dependencies = [\"hatchling>=1\"]\n";
+    let Some(c) = Case::registry("manifest", BASE_DEPS, &(DEV_GROUP.to_string() + rest)) else {
+        return;
+    };
+    assert!(read(&c.svc("inference").join("uv.lock")).contains("\n[manifest]\nconstraints = ["));
+    let registry = c.snapshot();
+    fs::write(c.dir.join("ref.lock"), &registry.1).expect("save reference");
+    let want = c.uv_expectation("want", EDITABLE_SOURCE);
+    ok(&c.switch("editable", &[]));
+    c.assert_matches_uv(&want, "manifest constraints");
+    ok(&c.switch("registry", &["--from", "ref.lock"]));
+    assert_eq!(c.snapshot(), registry, "reverse restores the registry pair");
+    // A constraint on one of the SDK's requirements: uv may resolve it differently, so it is refused.
+    let svc = c.svc("inference");
+    let py = read(&svc.join("pyproject.toml")).replace("\"anyio>=4\"", "\"httpx>=0.27\"");
+    fs::write(svc.join("pyproject.toml"), &py).expect("edit");
+    c.world.lock(&svc);
+    let before = c.snapshot();
+    let out = c.switch("editable", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("constrains, overrides or excludes `httpx`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(c.snapshot(), before);
 }

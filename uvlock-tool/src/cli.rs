@@ -140,9 +140,16 @@ fn switch_inner(
     let sdk_text = match opts.to {
         Target::Registry => String::new(),
         _ => fsio::read_text(&sdk_dir.join("pyproject.toml")).map_err(|e| {
-            usage(format!(
-                "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path): {e}"
-            ))
+            if e.is_not_found() && ["setup.py", "setup.cfg"].iter().any(|f| sdk_dir.join(f).is_file()) {
+                Error::refuse(
+                    crate::error::Refusal::DynamicMetadata,
+                    format!("{sdk_pyproject_label} does not exist: the local package is built by setup.py/setup.cfg, so uv takes its metadata from a PEP 517 build"),
+                )
+            } else {
+                usage(format!(
+                    "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path): {e}"
+                ))
+            }
         })?,
     };
     let reference = match &opts.from {

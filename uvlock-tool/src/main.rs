@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use uvlock_tool::cli::{self, Mode, SwitchOptions};
 use uvlock_tool::plan::Target;
 
@@ -23,13 +23,6 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum To {
-    Editable,
-    Directory,
-    Registry,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Switch the dependency's form in pyproject.toml and uv.lock of each service directory.
@@ -37,7 +30,7 @@ enum Command {
     Switch {
         /// Target form.
         #[arg(long, value_enum)]
-        to: To,
+        to: Target,
         /// The dependency (any PEP 503 spelling).
         #[arg(long)]
         package: String,
@@ -87,11 +80,7 @@ fn main() -> ExitCode {
         }
     };
     let opts = SwitchOptions {
-        to: match to {
-            To::Editable => Target::Editable,
-            To::Directory => Target::Directory,
-            To::Registry => Target::Registry,
-        },
+        to,
         package,
         path,
         from,

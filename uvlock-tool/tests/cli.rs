@@ -342,7 +342,7 @@ fn lock_format_and_absolute_paths_are_refused() {
         "editable",
         &[],
         2,
-        "error[E012 lock-format]: services/inference/uv.lock: `conflicts` is not modelled",
+        "error[E012 lock-format]: services/inference/uv.lock declares conflicting extras or groups",
     );
     let repo = Repo::new("editable");
     let abs = repo
@@ -411,7 +411,7 @@ fn resolver_cases_are_refused() {
         "editable",
         &[],
         2,
-        "error[E003 multi-version]: `anyio` is locked for a subset of environments",
+        "error[E003 multi-version]: `anyio` is locked per fork (resolution-markers)",
     );
     // E007: another locked package depends on the SDK and its version changes.
     let repo = Repo::new("editable");

@@ -55,7 +55,8 @@ impl Finding {
 
 const STUB_SUFFIXES: [&str; 3] = ["_pb2.py", "_pb2.pyi", "_pb2_grpc.py"];
 
-fn is_stub(name: &str) -> bool {
+/// Whether a file name is one the generators write for a proto file.
+pub(crate) fn is_stub(name: &str) -> bool {
     STUB_SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::check;
-use super::compile::Driver;
+use proto_compiler::Diagnostic;
+
+use super::compile::{CompileError, Driver};
+use super::error::StandaloneError;
 use super::{generate_outputs, write_outputs, JobOutput, Plan};
 
 /// The `--version` text: the crate version and the reference versions reproduced by default.
@@ -21,6 +24,7 @@ Modes:
   protoc-gen-ameide-py              the protoc/buf plugin: CodeGeneratorRequest on stdin, response on stdout
   protoc-gen-ameide-py generate     standalone: write the stubs (no protoc or buf needed)
   protoc-gen-ameide-py check        standalone: exit 1 with a diff when committed stubs are stale
+  protoc-gen-ameide-py imports      exit 1 when hand-written Python imports a mapped module without its prefix
 
 Examples:
   protoc --ameide-py_out=gen --ameide-py_opt=prefix=acme:acme_sdk -I proto proto/acme/v1/*.proto
@@ -83,12 +87,15 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Check (or --fix) that hand-written Python imports modules under a mapped root through their prefix.
+    #[command(after_help = super::imports::IMPORTS_HELP)]
+    Imports(super::imports::ImportsArgs),
 }
 
 /// Which compiler builds the CodeGeneratorRequest.
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
 pub enum CompilerArg {
-    /// protox in-process (no protoc or buf needed; no editions files).
+    /// The compiler built in (protoc 35.1's descriptors and diagnostics; no protoc or buf needed).
     #[default]
     Embedded,
     /// Run protoc ($PROTOC, protoc on PATH, or python3 -m grpc_tools.protoc).
@@ -148,12 +155,22 @@ impl Inputs {
             .map_err(|e| e.to_string())
     }
 
-    /// Everything the inputs generate, in memory (shared by `generate` and `check`); errors in .proto files
-    /// come with their source line.
+    /// Everything the inputs generate, in memory (shared by `generate` and `check`); the compiler's warnings
+    /// are printed to stderr as protoc prints them; errors in .proto files come with their source line.
     fn regenerate(&self) -> Result<Vec<JobOutput>, String> {
         let plan = self.plan()?;
-        generate_outputs(&plan, self.driver())
-            .map_err(|e| with_source(&e.to_string(), &plan.includes))
+        match generate_outputs(&plan, self.driver()) {
+            Ok(generated) => {
+                for warning in &generated.warnings {
+                    eprint!("{}", with_snippet(warning));
+                }
+                Ok(generated.outputs)
+            }
+            Err(StandaloneError::Compile(CompileError::Diagnostics(diagnostics))) => {
+                Err(diagnostics.iter().map(with_snippet).collect())
+            }
+            Err(e) => Err(with_source(&e.to_string(), &plan.includes)),
+        }
     }
 
     fn driver(&self) -> Driver {
@@ -163,6 +180,34 @@ impl Inputs {
             CompilerArg::Buf => Driver::Buf,
         }
     }
+}
+
+/// A diagnostic's line (protoc's), then its source line with a caret when it has a position in a file on disk.
+fn with_snippet(diagnostic: &Diagnostic) -> String {
+    let mut out = format!("{diagnostic}\n");
+    let Some(position) = diagnostic.position else {
+        return out;
+    };
+    let Ok(bytes) = std::fs::read(&diagnostic.file) else {
+        return out;
+    };
+    let Some(offset) = position.byte_offset(&bytes) else {
+        return out;
+    };
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&bytes[line_start..offset])
+        .chars()
+        .count()
+        + 1;
+    out.push_str(&source_snippet(
+        &String::from_utf8_lossy(&bytes),
+        position.line as usize,
+        column,
+    ));
+    out
 }
 
 /// `message` with the source line and a caret after each `<file>.proto:<line>:<col>: ...` line whose file is
@@ -210,7 +255,7 @@ fn written_summary(total: usize, written: usize) -> String {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     for line in message.lines() {
         eprintln!("{line}");
     }
@@ -265,5 +310,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Imports(args) => super::imports::run(&args),
     }
 }

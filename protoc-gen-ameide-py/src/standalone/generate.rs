@@ -1,147 +1,79 @@
 //! Generation in memory: builds the requests of a [`Plan`] with a [`Driver`] and runs the shared generator
 //! in-process on all cores.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+
+use proto_compiler::Diagnostic;
 
 use super::compile::external::{self, BufInput};
-use super::compile::{self, CompileError, Compiled, Driver, ParseCache};
+use super::compile::{CompileError, Compiled, Driver};
 use super::error::StandaloneError;
 use super::plan::{groups, JobOutput, Plan};
 use super::timing::timing;
 use crate::gen::GeneratedFile;
 use crate::naming::is_safe_name;
-use crate::options::Options;
 use crate::request::Request;
 
+/// What a plan generates: every job's files, and the warnings the compiler printed (protoc's, e.g. unused
+/// imports).
+pub struct Generated {
+    pub outputs: Vec<JobOutput>,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Generates every job's files in memory.
-pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Generated, StandaloneError> {
     plan.check_prefix_roots()?;
-    if driver == Driver::Embedded {
-        if let Some(outputs) = chunked_outputs(plan) {
-            return Ok(outputs);
-        }
+    match driver {
+        Driver::Embedded => embedded_outputs(plan),
+        _ => Ok(Generated {
+            outputs: external_outputs(plan, driver)?,
+            warnings: Vec::new(),
+        }),
     }
-    single_compilation_outputs(plan, driver)
 }
 
-/// Fewer files than this are compiled in one piece.
-const MIN_CHUNKED: usize = 96;
-
-/// What one chunk produced: the declarations to compare across chunks, and for each job the outputs of each
-/// of the chunk's files.
-struct ChunkOutput {
-    declarations: Vec<compile::Declarations>,
-    stubs: Vec<Vec<Vec<GeneratedFile>>>,
-}
-
-/// The embedded compiler's outputs, compiled and generated in chunks on all cores, each chunk with a compiler
-/// of its own (protox links one file at a time into one pool, so a single compilation runs on one core).
-/// A file's outputs depend only on it and its imports, so they do not depend on the chunking; package files
-/// and buf's per-request grouping are applied afterwards over all files, exactly as for one compilation.
-/// `None` when a chunk cannot decide alone — an error in some file, a clash between chunks, a bad parameter —
-/// and one compilation of everything must report it as protoc would.
-fn chunked_outputs(plan: &Plan) -> Option<Vec<JobOutput>> {
+/// The embedded compiler's outputs: one compilation (parsed on all cores), then each request group decoded
+/// and generated, its files on all cores.
+fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
     let started = std::time::Instant::now();
-    let threads = crate::parallel::thread_count();
-    if plan.files.len() < MIN_CHUNKED || threads < 2 {
-        return None;
-    }
-    let options: Vec<Options> = plan
-        .jobs
-        .iter()
-        .map(|job| Options::parse(&job.parameter).ok())
-        .collect::<Option<_>>()?;
-    let cache = Arc::new(ParseCache::parse(&plan.includes, &plan.files));
-    timing("parse (all cores)", started);
-    // a few chunks per core: the last chunks to finish are small beside the whole
-    let chunks = compile::chunks::plan(
-        &plan.files,
-        |f| cache.imports(f),
-        |f| cache.size(f),
-        threads * 4,
-    );
-    let results = crate::parallel::map(&chunks, |chunk| -> Option<ChunkOutput> {
-        let compiled = Compiled::chunk(&plan.includes, chunk, &cache).ok()?;
-        let request = compiled.decoded_request(chunk).ok()?;
-        let stubs = options
-            .iter()
-            .map(|options| crate::gen::generate_per_file(&request, options).ok())
-            .collect::<Option<_>>()?;
-        timing(&format!("chunk of {} files", chunk.len()), started);
-        Some(ChunkOutput {
-            declarations: compiled.declarations(chunk),
-            stubs,
-        })
-    });
-    // freeing thousands of parsed files takes a while: beside the rest, not before it
-    std::thread::spawn(move || drop(cache));
-    timing("compile + generate (chunks, all cores)", started);
-    let results: Vec<ChunkOutput> = results.into_iter().collect::<Option<_>>()?;
-    let declarations: Vec<compile::Declarations> = results
-        .iter()
-        .flat_map(|r| r.declarations.iter().cloned())
-        .collect();
-    if let Some(clash) = compile::find_clash(&declarations) {
-        timing(&format!("clash between chunks ({clash})"), started);
-        return None;
-    }
-    // the outputs of each file, per job
-    let mut by_file: Vec<HashMap<&str, Vec<GeneratedFile>>> =
-        plan.jobs.iter().map(|_| HashMap::new()).collect();
-    for (chunk, result) in chunks.iter().zip(results) {
-        for (job, stubs) in result.stubs.into_iter().enumerate() {
-            by_file[job].extend(chunk.iter().map(String::as_str).zip(stubs));
-        }
-    }
-    let mut outputs = Vec::new();
-    for ((job, options), mut by_file) in plan.jobs.iter().zip(&options).zip(by_file) {
-        let responses = groups(&plan.files, job.strategy)
-            .iter()
-            .map(|group| {
-                let stubs = group
-                    .iter()
-                    .flat_map(|f| by_file.remove(f.as_str()).unwrap_or_default())
-                    .collect();
-                crate::complete_response(stubs, options)
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .ok()?;
-        outputs.push(JobOutput {
-            job: job.clone(),
-            files: merge_responses(&job.out, responses).ok()?,
-        });
-    }
-    timing("generate", started);
-    Some(outputs)
-}
-
-/// Every job's files from one compilation of all files (per request group), by the given driver.
-fn single_compilation_outputs(
-    plan: &Plan,
-    driver: Driver,
-) -> Result<Vec<JobOutput>, StandaloneError> {
-    let started = std::time::Instant::now();
-    let compiled = match driver {
-        Driver::Embedded => Some(Compiled::new(&plan.includes, &plan.files)?),
-        _ => None,
-    };
+    let compiled = Compiled::new(&plan.includes, &plan.files)?;
     timing("compile", started);
     let mut outputs = Vec::new();
     for job in &plan.jobs {
+        let groups = groups(&plan.files, job.strategy);
+        let out_name = job.out.display().to_string();
+        let generated = crate::parallel::map(
+            &groups,
+            |group| -> Result<Vec<GeneratedFile>, StandaloneError> {
+                let mut request = compiled.decoded_request(group)?;
+                request.parameter = job.parameter.clone();
+                crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
+                    out: out_name.clone(),
+                    message,
+                })
+            },
+        );
+        outputs.push(JobOutput {
+            job: job.clone(),
+            files: merge_responses(&job.out, generated.into_iter().collect::<Result<_, _>>()?)?,
+        });
+        timing("generate", started);
+    }
+    Ok(Generated {
+        outputs,
+        warnings: compiled.warnings,
+    })
+}
+
+/// Every job's files from the requests protoc or buf sends (per request group).
+fn external_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
+    let started = std::time::Instant::now();
+    let mut outputs = Vec::new();
+    for job in &plan.jobs {
         let requests: Vec<Vec<u8>> = match driver {
-            Driver::Embedded => {
-                let compiled = compiled.as_ref().ok_or_else(|| StandaloneError::Generate {
-                    out: job.out.display().to_string(),
-                    message: "internal: no compilation".into(),
-                })?;
-                groups(&plan.files, job.strategy)
-                    .iter()
-                    .map(|g| compiled.request(g, &job.parameter))
-                    .collect::<Result<_, _>>()?
-            }
-            Driver::Protoc => groups(&plan.files, job.strategy)
+            Driver::Protoc | Driver::Embedded => groups(&plan.files, job.strategy)
                 .iter()
                 .map(|g| external::protoc_request(&plan.includes, g, &job.parameter))
                 .collect::<Result<_, _>>()?,

@@ -198,8 +198,11 @@ fn write_temporaries(
             Ok(_) => {}
             Err(e) => return Err(io_error(&path, e)),
         }
+        let mode = dir
+            .file_mode(OsStr::new(leaf))
+            .map_err(|e| io_error(&path, e))?;
         let temp = dir
-            .create_temp_file(OsStr::new(leaf), content)
+            .create_temp_file_with(OsStr::new(leaf), content, mode)
             .map_err(|e| io_error(&path, e))?;
         Ok(Some(Pending {
             dir: dir.clone(),
@@ -298,6 +301,21 @@ fn rename_all(out_path: &Path, pending: &[Pending]) -> Result<(), StandaloneErro
         })?;
     }
     Ok(())
+}
+
+/// Replaces the file at `path` (in a directory that exists) with `content`, all or nothing and durably,
+/// keeping its permissions (see [`Dir::replace_file`]).
+pub(crate) fn replace_file(path: &Path, content: &[u8]) -> Result<(), StandaloneError> {
+    let parent = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io_error(path, std::io::ErrorKind::InvalidInput.into()))?;
+    Dir::open(parent)
+        .and_then(|dir| dir.replace_file(name, content))
+        .map_err(|e| io_error(path, e))
 }
 
 #[cfg(test)]

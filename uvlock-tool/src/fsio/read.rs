@@ -36,7 +36,8 @@ impl std::fmt::Display for ReadError {
 }
 
 impl ReadError {
-    pub(super) fn is_not_found(&self) -> bool {
+    /// Whether the file does not exist.
+    pub fn is_not_found(&self) -> bool {
         matches!(self, ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
     }
 

@@ -4,7 +4,6 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStringExt;
-use std::os::unix::fs::PermissionsExt;
 
 use safe_fs::Dir;
 
@@ -46,7 +45,7 @@ impl Drop for Temps<'_> {
     }
 }
 
-/// Writes `content` to a new temporary file in `dir` (see [`safe_fs::Dir::create_temp_file`]) with the
+/// Writes `content` to a new temporary file in `dir` (see [`safe_fs::Dir::create_temp_file_with`]) with the
 /// permission bits `mode`, if any, and syncs it to disk; returns its name.
 fn write_temp(
     dir: &Dir,
@@ -59,8 +58,8 @@ fn write_temp(
     } else {
         "write-journal"
     })?;
-    let name = OsString::from_vec(dir.create_temp_file(OsStr::new(base), content)?);
-    if let Err(e) = dir.sync_file(&name, mode) {
+    let name = OsString::from_vec(dir.create_temp_file_with(OsStr::new(base), content, mode)?);
+    if let Err(e) = dir.sync_file(&name) {
         let _ = dir.remove_file(&name);
         return Err(e);
     }
@@ -69,9 +68,7 @@ fn write_temp(
 
 /// The permission bits of the file `name` in `dir`, which its replacement keeps.
 fn mode_of(dir: &Dir, name: &str) -> Option<u32> {
-    std::fs::symlink_metadata(dir.path().join(name))
-        .ok()
-        .map(|m| m.permissions().mode() & 0o7777)
+    dir.file_mode(OsStr::new(name)).ok().flatten()
 }
 
 /// Checks that the files of one write have plain names and are not links, and that no journal is pending.
@@ -236,6 +233,8 @@ fn roll_back(
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     fn replacement<'a>(name: &'a str, new: &'a str, old: &'a str) -> Replacement<'a> {

@@ -6,7 +6,8 @@ use toml_edit::{DocumentMut, Value};
 
 use super::toml::{from_toml_edit, parse_fast, Node, Tbl};
 use super::{
-    Dep, Inline, Lock, Metadata, Package, Section, Val, LOCK_REVISION, LOCK_VERSION, UV_VERSION,
+    Dep, Inline, Lock, Metadata, Package, Requirement, RequirementSource, Section, Source, Val,
+    LOCK_REVISION, LOCK_VERSION, UV_VERSION,
 };
 use crate::error::{toml_error, Error, InputKind, Refusal, Result};
 
@@ -115,7 +116,12 @@ fn dep_array(path: &str, key: &str, node: Node) -> Result<Vec<Dep>> {
                 match (k.as_str(), v) {
                     ("name", Val::Str(s)) => dep.name = s,
                     ("version", Val::Str(s)) => dep.version = Some(s),
-                    ("source", Val::Table(t)) => dep.source = Some(t),
+                    ("source", Val::Table(t)) => {
+                        dep.source =
+                            Some(Source::parse(&t).ok_or_else(|| {
+                                unknown(path, &format!("{key}: source {}", show(&t)))
+                            })?)
+                    }
                     ("extra", Val::Array(a)) => {
                         for e in a {
                             match e {
@@ -141,6 +147,62 @@ fn dep_array(path: &str, key: &str, node: Node) -> Result<Vec<Dep>> {
         .collect()
 }
 
+/// `{ k = v, ... }` as written, for messages.
+fn show(t: &Inline) -> String {
+    let keys: Vec<&str> = t.iter().map(|(k, _)| k.as_str()).collect();
+    format!("{{ {} }}", keys.join(", "))
+}
+
+fn requirement_array(path: &str, key: &str, node: Node) -> Result<Vec<Requirement>> {
+    inline_array(path, key, node)?
+        .into_iter()
+        .map(|t| requirement(path, key, t))
+        .collect()
+}
+
+/// A `requires-dist` / `requires-dev` entry.
+fn requirement(path: &str, key: &str, t: Inline) -> Result<Requirement> {
+    let mut r = Requirement {
+        name: String::new(),
+        extras: Vec::new(),
+        groups: Vec::new(),
+        marker: None,
+        source: RequirementSource::Registry {
+            specifier: None,
+            index: None,
+            conflict: None,
+        },
+    };
+    let strings = |v: Val| -> Result<Vec<String>> {
+        match v {
+            Val::Array(a) => a
+                .into_iter()
+                .map(|e| match e {
+                    Val::Str(s) => Ok(s),
+                    _ => Err(schema(path, format!("`{key}`: expected strings"))),
+                })
+                .collect(),
+            _ => Err(schema(path, format!("`{key}`: expected an array"))),
+        }
+    };
+    let mut rest = Vec::new();
+    for (k, v) in t {
+        match (k.as_str(), v) {
+            ("name", Val::Str(s)) if rest.is_empty() => r.name = s,
+            ("extras", v) if rest.is_empty() => r.extras = strings(v)?,
+            ("groups", v) if rest.is_empty() => r.groups = strings(v)?,
+            ("marker", Val::Str(s)) if rest.is_empty() => r.marker = Some(s),
+            (_, v) => rest.push((k, v)),
+        }
+    }
+    if r.name.is_empty() {
+        return Err(schema(path, format!("an entry of `{key}` has no name")));
+    }
+    r.source = RequirementSource::parse(&rest)
+        .ok_or_else(|| unknown(path, &format!("{key}: requirement {}", show(&rest))))?;
+    Ok(r)
+}
+
 fn table(path: &str, key: &str, node: Node) -> Result<Tbl> {
     match node {
         Node::Table(t) => Ok(t),
@@ -163,7 +225,7 @@ fn parse_metadata(path: &str, t: Tbl) -> Result<Metadata> {
     for (k, node) in t.entries {
         match k.as_str() {
             "requires-dist" => {
-                m.requires_dist = inline_array(path, "metadata.requires-dist", node)?
+                m.requires_dist = requirement_array(path, "metadata.requires-dist", node)?
             }
             "provides-extras" => {
                 m.provides_extras = Some(str_array(path, "metadata.provides-extras", node)?)
@@ -172,7 +234,7 @@ fn parse_metadata(path: &str, t: Tbl) -> Result<Metadata> {
                 let groups = table(path, "metadata.requires-dev", node)?
                     .entries
                     .into_iter()
-                    .map(|(g, n)| Ok((g, inline_array(path, "metadata.requires-dev", n)?)))
+                    .map(|(g, n)| Ok((g, requirement_array(path, "metadata.requires-dev", n)?)))
                     .collect::<Result<Vec<_>>>()?;
                 m.requires_dev = Some(groups);
             }
@@ -183,24 +245,20 @@ fn parse_metadata(path: &str, t: Tbl) -> Result<Metadata> {
 }
 
 fn parse_package(path: &str, t: Tbl) -> Result<Package> {
-    let mut p = Package {
-        name: String::new(),
-        version: None,
-        source: Vec::new(),
-        resolution_markers: Vec::new(),
-        dependencies: Vec::new(),
-        sdist: None,
-        wheels: Vec::new(),
-        optional_dependencies: Vec::new(),
-        dev_dependencies: Vec::new(),
-        metadata: None,
-    };
+    let mut p = Package::new("", None, Source::Virtual(String::new()));
+    let mut has_source = false;
     for (k, node) in t.entries {
         let k = k.as_str();
         match k {
             "name" => p.name = string(path, k, node)?,
             "version" => p.version = Some(string(path, k, node)?),
-            "source" => p.source = inline(path, k, node)?,
+            "source" => {
+                let t = inline(path, k, node)?;
+                p.source = Source::parse(&t)
+                    .ok_or_else(|| unknown(path, &format!("package.source {}", show(&t))))?;
+                has_source = true;
+            }
+            "default-groups" => p.default_groups = Some(val(path, k, node)?),
             "resolution-markers" => p.resolution_markers = str_array(path, k, node)?,
             "dependencies" => p.dependencies = dep_array(path, k, node)?,
             "sdist" => p.sdist = Some(inline(path, k, node)?),
@@ -218,7 +276,7 @@ fn parse_package(path: &str, t: Tbl) -> Result<Package> {
     if p.name.is_empty() {
         return Err(schema(path, "a [[package]] has no name"));
     }
-    if p.source.is_empty() {
+    if !has_source {
         return Err(schema(path, format!("package `{}` has no source", p.name)));
     }
     Ok(p)
@@ -293,6 +351,7 @@ fn from_tree(path: &str, root: Tbl) -> Result<Lock> {
         resolution_markers: Vec::new(),
         supported_markers: Vec::new(),
         required_markers: Vec::new(),
+        conflicts: None,
         sections: Vec::new(),
         packages: Vec::new(),
     };
@@ -309,6 +368,7 @@ fn from_tree(path: &str, root: Tbl) -> Result<Lock> {
             "resolution-markers" => lock.resolution_markers = str_array(path, k, node)?,
             "supported-markers" => lock.supported_markers = str_array(path, k, node)?,
             "required-markers" => lock.required_markers = str_array(path, k, node)?,
+            "conflicts" => lock.conflicts = Some(val(path, k, node)?),
             "options" | "manifest" => collect_sections(
                 path,
                 &[k.to_string()],

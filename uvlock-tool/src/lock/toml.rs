@@ -1,5 +1,6 @@
 //! A small, fast reader for the TOML subset uv writes into `uv.lock` (bare or quoted keys, basic strings,
-//! integers, booleans, inline tables, arrays, `[table]` and `[[array-of-tables]]` headers, no comments).
+//! integers, booleans, inline tables, arrays, `[table]` and `[[array-of-tables]]` headers, comments after a
+//! value or on their own line).
 //! Anything else makes it give up (`None`); the caller then falls back to `toml_edit`, which also reports
 //! syntax errors with line and column.
 
@@ -49,6 +50,12 @@ impl<'a> P<'a> {
     }
     fn blank(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+    /// Skips a comment up to the end of its line.
+    fn comment(&mut self) {
+        while !matches!(self.peek(), None | Some(b'\n')) {
             self.i += 1;
         }
     }
@@ -258,7 +265,8 @@ pub fn parse_fast(text: &str) -> Option<Tbl> {
         p.blank();
         let Some(c) = p.peek() else { return Some(root) };
         if c == b'#' {
-            return None;
+            p.comment();
+            continue;
         }
         if c == b'[' {
             p.i += 1;
@@ -299,6 +307,9 @@ pub fn parse_fast(text: &str) -> Option<Tbl> {
             t.entries.push((key, Node::Val(v)));
         }
         p.spaces();
+        if p.peek() == Some(b'#') {
+            p.comment();
+        }
         match p.peek() {
             None | Some(b'\n') => {}
             Some(b'\r') if p.s.get(p.i + 1) == Some(&b'\n') => {}

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Dep, Inline, Lock, Package, Val};
+use super::{Dep, Inline, Lock, Package, Requirement, Source, Val};
 
 /// Serializes a lock exactly as uv does.
 pub fn write(lock: &Lock) -> String {
@@ -26,9 +26,19 @@ pub fn write(lock: &Lock) -> String {
             w.multiline(list.iter(), |w, s| w.string(s));
         }
     }
+    if let Some(conflicts) = &lock.conflicts {
+        w.key_start("conflicts");
+        w.conflicts(conflicts);
+    }
     for section in &lock.sections {
         let path: Vec<&str> = section.path.iter().map(String::as_str).collect();
         w.header(&path, section.array_of_tables);
+        // A relative `exclude-newer` is written as a placeholder date with this comment, then its span.
+        let relative = section.path == ["options"]
+            && section
+                .entries
+                .iter()
+                .any(|(k, _)| k == "exclude-newer-span");
         for (k, v) in &section.entries {
             w.key_start(k);
             match v {
@@ -37,6 +47,9 @@ pub fn write(lock: &Lock) -> String {
                 Val::Array(items) => w.serialized_array(items.iter(), |w, v| w.val(v)),
                 other => {
                     w.val(other);
+                    if relative && k == "exclude-newer" {
+                        w.raw(RELATIVE_EXCLUDE_NEWER_COMMENT);
+                    }
                     w.raw("\n");
                 }
             }
@@ -51,6 +64,10 @@ pub fn write(lock: &Lock) -> String {
     }
     w.out
 }
+
+/// The comment uv writes after the placeholder `exclude-newer` of a relative `exclude-newer`.
+const RELATIVE_EXCLUDE_NEWER_COMMENT: &str =
+    " # This has no effect and is included for backwards compatibility when using relative exclude-newer values.";
 
 struct Writer {
     out: String,
@@ -197,6 +214,52 @@ impl Writer {
         }
     }
 
+    fn source(&mut self, s: &Source) {
+        self.inline(&s.to_inline());
+    }
+
+    /// A `requires-dist` entry, as uv's serde form of `Requirement`.
+    fn requirement(&mut self, r: &Requirement) {
+        let strings = |v: &[String]| Val::Array(v.iter().map(|s| Val::Str(s.clone())).collect());
+        let mut t: Inline = vec![("name".into(), Val::Str(r.name.clone()))];
+        if !r.extras.is_empty() {
+            t.push(("extras".into(), strings(&r.extras)));
+        }
+        if !r.groups.is_empty() {
+            t.push(("groups".into(), strings(&r.groups)));
+        }
+        if let Some(m) = &r.marker {
+            t.push(("marker".into(), Val::Str(m.clone())));
+        }
+        t.extend(r.source.to_keys());
+        self.inline(&t);
+    }
+
+    /// `conflicts = [[ ... ], ...]`: each set on its own lines, as uv writes it.
+    fn conflicts(&mut self, v: &Val) {
+        let Val::Array(sets) = v else {
+            self.val(v);
+            self.raw("\n");
+            return;
+        };
+        self.raw("[");
+        for (i, set) in sets.iter().enumerate() {
+            if i > 0 {
+                self.raw(", ");
+            }
+            self.raw("[\n");
+            if let Val::Array(items) = set {
+                for item in items {
+                    self.raw("    ");
+                    self.val(item);
+                    self.raw(",\n");
+                }
+            }
+            self.raw("]");
+        }
+        self.raw("]\n");
+    }
+
     fn dep(&mut self, d: &Dep, count: &HashMap<&str, usize>) {
         self.raw("{");
         let mut first = true;
@@ -209,7 +272,7 @@ impl Writer {
             }
             if let Some(s) = &d.source {
                 self.inline_key(&mut first, "source");
-                self.inline(s);
+                self.source(s);
             }
         }
         if !d.extra.is_empty() {
@@ -257,8 +320,13 @@ impl Writer {
             self.key_value_str("version", Some(v), None);
         }
         self.key_start("source");
-        self.inline(&p.source);
+        self.source(&p.source);
         self.raw("\n");
+        if let Some(groups) = &p.default_groups {
+            self.key_start("default-groups");
+            self.val(groups);
+            self.raw("\n");
+        }
         if !p.resolution_markers.is_empty() {
             self.key_start("resolution-markers");
             self.multiline(p.resolution_markers.iter(), |w, s| w.string(s));
@@ -286,7 +354,7 @@ impl Writer {
                 self.header(&["package", "metadata"], false);
                 if !m.requires_dist.is_empty() {
                     self.key_start("requires-dist");
-                    self.serialized_array(m.requires_dist.iter(), |w, t| w.inline(t));
+                    self.serialized_array(m.requires_dist.iter(), |w, r| w.requirement(r));
                 }
                 if let Some(extras) = m.provides_extras.as_ref().filter(|e| !e.is_empty()) {
                     self.key_start("provides-extras");
@@ -299,7 +367,7 @@ impl Writer {
                     self.header(&["package", "metadata", "requires-dev"], false);
                     for (g, reqs) in groups {
                         self.key_start(g);
-                        self.serialized_array(reqs.iter(), |w, t| w.inline(t));
+                        self.serialized_array(reqs.iter(), |w, r| w.requirement(r));
                     }
                 }
             }

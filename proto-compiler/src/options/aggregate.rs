@@ -1,0 +1,689 @@
+//! Aggregate option values `{ ... }` (`SetAggregateOption`): the text parsed by protoc's text format parser
+//! (text_format.cc `ParserImpl`, as protoc configures it: no unknown fields, singular fields at most once)
+//! into a message of the option's type, serialized as a dynamic message serializes (fields in number
+//! order, extensions included). Extensions `[name]` are looked up by the builder's scope rules relative to
+//! the message being parsed.
+
+use super::dynamic::{DynMessage, Val};
+use super::interpret::{OptionField, Side};
+use crate::ir::{ErrorLocation, FieldType, Label, OptionValue, UninterpretedOption};
+use crate::lexer::{self, Lexer, TokenKind};
+use crate::pool::builder::Builder;
+use crate::pool::lookup::ResolveMode;
+use crate::pool::{FieldDesc, FieldId, MsgId, Symbol, TypeRef};
+use crate::wire;
+
+const RECURSION_LIMIT: i32 = 100;
+
+impl<'p> Builder<'p> {
+    /// `SetAggregateOption`.
+    pub fn set_aggregate_option(
+        &mut self,
+        leaf: OptionField,
+        f: &FieldDesc,
+        option: &UninterpretedOption,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let OptionValue::Aggregate(text) = &option.value else {
+            let message = format!(
+                "Option \"{}\" is a message. To set the entire message, use syntax like \"{} = {{ <proto text format> }}\". To set fields within it, use syntax like \"{}.foo = value\".",
+                f.full_name,
+                f.name(),
+                f.name()
+            );
+            self.error(option.id, ErrorLocation::OptionValue, message);
+            return false;
+        };
+        let TypeRef::Message(message_type) = f.type_ref else {
+            return true;
+        };
+        let mut parser = TextParser {
+            builder: self,
+            lexer: Lexer::new(text.as_bytes()),
+            errors: Vec::new(),
+            recursion: RECURSION_LIMIT,
+        };
+        parser.lexer.next_token();
+        let mut message = DynMessage::default();
+        let mut ok = parser.parse_all(leaf.side, message_type, &mut message);
+        if ok {
+            let mut missing = Vec::new();
+            parser.missing_required(leaf.side, message_type, &message, "", &mut missing);
+            if !missing.is_empty() {
+                parser.errors.push(format!(
+                    "Message missing required fields: {}",
+                    missing.join(", ")
+                ));
+                ok = false;
+            }
+        }
+        let errors = std::mem::take(&mut parser.errors);
+        if !ok {
+            let message = format!(
+                "Error while parsing option value for \"{}\": {}",
+                f.name(),
+                errors.join("; ")
+            );
+            self.error(option.id, ErrorLocation::OptionValue, message);
+            return false;
+        }
+        if f.effective_type() == Some(FieldType::Group) {
+            wire::write_varint(u64::from(f.number as u32) << 3 | 3, out);
+            message.serialize(out);
+            wire::write_varint(u64::from(f.number as u32) << 3 | 4, out);
+        } else {
+            wire::write_bytes_field(f.number as u32, &message.to_bytes(), out);
+        }
+        true
+    }
+}
+
+/// A text format parse of one aggregate value.
+struct TextParser<'b, 'p> {
+    builder: &'b mut Builder<'p>,
+    lexer: Lexer<'b>,
+    errors: Vec<String>,
+    recursion: i32,
+}
+
+impl<'b, 'p> TextParser<'b, 'p> {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(self.lexer.text(self.lexer.current())).into_owned()
+    }
+    fn looking_at(&self, s: &str) -> bool {
+        self.lexer.text(self.lexer.current()) == s.as_bytes()
+    }
+    fn kind(&self) -> TokenKind {
+        self.lexer.current().kind
+    }
+    fn next(&mut self) {
+        self.lexer.next_token();
+        self.lexer
+            .errors
+            .drain(..)
+            .for_each(|e| self.errors.push(e.message));
+    }
+    fn report(&mut self, message: String) -> bool {
+        self.errors.push(message);
+        false
+    }
+    fn try_consume(&mut self, s: &str) -> bool {
+        if self.looking_at(s) {
+            self.next();
+            true
+        } else {
+            false
+        }
+    }
+    fn consume(&mut self, s: &str) -> bool {
+        if self.try_consume(s) {
+            return true;
+        }
+        let found = self.text();
+        self.report(format!("Expected \"{s}\", found \"{found}\"."))
+    }
+
+    fn pool_of(&self, side: Side) -> &crate::pool::Pool {
+        self.builder.side_pool(side)
+    }
+
+    fn parse_all(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
+        while self.kind() != TokenKind::End {
+            if !self.consume_field(side, message_type, message) {
+                return false;
+            }
+        }
+        self.errors.is_empty()
+    }
+
+    fn consume_message(
+        &mut self,
+        side: Side,
+        message_type: MsgId,
+        message: &mut DynMessage,
+        delimiter: &str,
+    ) -> bool {
+        while !self.looking_at(">") && !self.looking_at("}") {
+            if self.kind() == TokenKind::End {
+                let found = self.text();
+                return self.report(format!("Expected \"{delimiter}\", found \"{found}\"."));
+            }
+            if !self.consume_field(side, message_type, message) {
+                return false;
+            }
+        }
+        self.consume(delimiter)
+    }
+
+    /// `[name]` or `[prefix/type.Name]`: the text between the brackets, spaces removed.
+    fn consume_bracketed_name(&mut self) -> Option<(String, String)> {
+        if !self.consume("[") {
+            return None;
+        }
+        // protoc reads the name in its tokenizer's URL mode: runs of URL characters, whitespace skipped
+        let is_url_char = |c: u8| c.is_ascii_alphanumeric() || b"_-.~!$&()*+,;=%/".contains(&c);
+        let mut text = String::new();
+        loop {
+            let token = self.lexer.text(self.lexer.current());
+            if self.kind() == TokenKind::End
+                || token.is_empty()
+                || !token.iter().all(|&c| is_url_char(c))
+            {
+                break;
+            }
+            text.push_str(&String::from_utf8_lossy(token));
+            self.next();
+        }
+        if !self.looking_at("]") {
+            let token = self.lexer.text(self.lexer.current());
+            let found = match self.kind() {
+                TokenKind::String => String::from_utf8_lossy(&token[..1]).into_owned(),
+                _ => String::from_utf8_lossy(token).into_owned(),
+            };
+            self.report(format!("Expected \"]\", found \"{found}\"."));
+            return None;
+        }
+        self.next();
+        let (prefix, name) = match text.rfind('/') {
+            None => (String::new(), text),
+            Some(slash) => (text[..=slash].to_string(), text[slash + 1..].to_string()),
+        };
+        if prefix == "/" {
+            self.report("Type URL prefix is empty".into());
+            return None;
+        }
+        if prefix.starts_with('/') {
+            self.report("Type URL starts with \"/\"".into());
+            return None;
+        }
+        for identifier in name.split('.') {
+            if !lexer::is_identifier(identifier.as_bytes()) {
+                self.report(format!(
+                    "Invalid identifier in type name, got: \"{identifier}\""
+                ));
+                return None;
+            }
+        }
+        Some((prefix, name))
+    }
+
+    fn find_extension(&mut self, side: Side, message_type: MsgId, name: &str) -> Option<FieldId> {
+        let scope = self.pool_of(side).message(message_type).full_name.clone();
+        match self.builder.lookup_symbol(name, &scope, ResolveMode::All) {
+            Some(Symbol::Field(f)) if side == Side::Current => Some(f),
+            Some(Symbol::Message(foreign)) if side == Side::Current => {
+                let message_set = self
+                    .builder
+                    .pool
+                    .message(message_type)
+                    .options
+                    .msg
+                    .get_bool(1);
+                if !message_set {
+                    return None;
+                }
+                let pool = &*self.builder.pool;
+                pool.message(foreign).extensions.iter().copied().find(|&e| {
+                    let d = pool.field(e);
+                    d.containing_type == Some(message_type)
+                        && d.field_type == Some(FieldType::Message)
+                        && d.label == Label::Optional
+                        && d.type_ref == TypeRef::Message(foreign)
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn consume_field(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
+        let full_name = self.pool_of(side).message(message_type).full_name.clone();
+        let (field, field_name) = if self.looking_at("[") {
+            if full_name == "google.protobuf.Any" {
+                return self.consume_any(side, message_type, message);
+            }
+            let Some((prefix, name)) = self.consume_bracketed_name() else {
+                return false;
+            };
+            if !prefix.is_empty() {
+                return self.report("Extension name contains \"/\"".into());
+            }
+            match self.find_extension(side, message_type, &name) {
+                Some(f) => (f, name),
+                None => {
+                    return self.report(format!(
+                        "Extension \"{name}\" is not defined or is not an extension of \"{full_name}\"."
+                    ))
+                }
+            }
+        } else {
+            if self.kind() != TokenKind::Identifier {
+                let got = self.text();
+                return self.report(format!("Expected identifier, got: {got}"));
+            }
+            let name = self.text();
+            self.next();
+            let pool = self.pool_of(side);
+            let mut field = pool.find_field_by_name(message_type, &name);
+            if field.is_none() {
+                field = pool.find_field_by_name(message_type, &name.to_ascii_lowercase()).filter(|&f| {
+                    let d = pool.field(f);
+                    d.effective_type() == Some(FieldType::Group)
+                        && matches!(d.type_ref, TypeRef::Message(m) if pool.message(m).name() == name)
+                });
+            }
+            match field {
+                Some(f) => (f, name),
+                None => {
+                    return self.report(format!(
+                        "Message type \"{full_name}\" has no field named \"{name}\"."
+                    ));
+                }
+            }
+        };
+        let desc = self.pool_of(side).field(field).clone();
+        if desc.label != Label::Repeated && message.has(desc.number as u32) {
+            return self.report(format!(
+                "Non-repeated field \"{field_name}\" is specified multiple times."
+            ));
+        }
+        if let Some(oneof) = desc.oneof {
+            let pool = self.pool_of(side);
+            let other = pool
+                .oneof(oneof)
+                .fields
+                .iter()
+                .copied()
+                .find(|&o| message.has(pool.field(o).number as u32));
+            if let Some(other) = other {
+                let other_name = pool.field(other).name().to_string();
+                let oneof_name = pool.oneof(oneof).name().to_string();
+                return self.report(format!(
+                    "Field \"{field_name}\" is specified along with field \"{other_name}\", another member of oneof \"{oneof_name}\"."
+                ));
+            }
+        }
+        let is_message = matches!(desc.type_ref, TypeRef::Message(_));
+        if is_message {
+            self.try_consume(":");
+        } else if !self.consume(":") {
+            return false;
+        }
+        if desc.label == Label::Repeated && self.try_consume("[") {
+            if !self.try_consume("]") {
+                loop {
+                    if !self.consume_value(side, field, &desc, message) {
+                        return false;
+                    }
+                    if self.try_consume("]") {
+                        break;
+                    }
+                    if !self.consume(",") {
+                        return false;
+                    }
+                }
+            }
+        } else if !self.consume_value(side, field, &desc, message) {
+            return false;
+        }
+        let _ = self.try_consume(";") || self.try_consume(",");
+        true
+    }
+
+    fn consume_value(
+        &mut self,
+        side: Side,
+        field: FieldId,
+        desc: &FieldDesc,
+        message: &mut DynMessage,
+    ) -> bool {
+        if let TypeRef::Message(m) = desc.type_ref {
+            self.recursion -= 1;
+            if self.recursion < 0 {
+                return self.report(format!(
+                    "Message is too deep, the parser exceeded the configured recursion limit of {RECURSION_LIMIT}."
+                ));
+            }
+            let delimiter = if self.try_consume("<") {
+                ">"
+            } else if self.consume("{") {
+                "}"
+            } else {
+                return false;
+            };
+            let number = desc.number as u32;
+            let mut child = DynMessage {
+                message_set: self.pool_of(side).message(m).options.msg.get_bool(1),
+                ..DynMessage::default()
+            };
+            let existing = (desc.label != Label::Repeated)
+                .then(|| message.known.remove(&number))
+                .flatten();
+            if let Some(Val::Message(m) | Val::Group(m)) =
+                existing.and_then(|f| f.values.into_iter().last())
+            {
+                child = m;
+            }
+            if !self.consume_message(side, m, &mut child, delimiter) {
+                return false;
+            }
+            self.recursion += 1;
+            let value = if desc.effective_type() == Some(FieldType::Group) {
+                Val::Group(child)
+            } else {
+                Val::Message(child)
+            };
+            push(message, desc, value, false);
+            return true;
+        }
+        let Some(field_type) = desc.effective_type() else {
+            return false;
+        };
+        let value = match field_type {
+            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
+                let Some(v) = self.consume_signed(i32::MAX as u64) else {
+                    return false;
+                };
+                encode_int(field_type, v)
+            }
+            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
+                let Some(v) = self.consume_signed(i64::MAX as u64) else {
+                    return false;
+                };
+                encode_int(field_type, v)
+            }
+            FieldType::Uint32 | FieldType::Fixed32 => {
+                let Some(v) = self.consume_unsigned(u32::MAX as u64) else {
+                    return false;
+                };
+                encode_int(field_type, v as i64)
+            }
+            FieldType::Uint64 | FieldType::Fixed64 => {
+                let Some(v) = self.consume_unsigned(u64::MAX) else {
+                    return false;
+                };
+                encode_int(field_type, v as i64)
+            }
+            FieldType::Float => {
+                let Some(v) = self.consume_double() else {
+                    return false;
+                };
+                Val::Fixed32(crate::floatfmt::safe_double_to_float(v).to_bits())
+            }
+            FieldType::Double => {
+                let Some(v) = self.consume_double() else {
+                    return false;
+                };
+                Val::Fixed64(v.to_bits())
+            }
+            FieldType::String | FieldType::Bytes => {
+                if self.kind() != TokenKind::String {
+                    let got = self.text();
+                    return self.report(format!("Expected string, got: {got}"));
+                }
+                let mut s = Vec::new();
+                while self.kind() == TokenKind::String {
+                    lexer::parse_string_append(self.lexer.text(self.lexer.current()), &mut s);
+                    self.next();
+                }
+                Val::Bytes(s)
+            }
+            FieldType::Bool => {
+                if self.kind() == TokenKind::Integer {
+                    let Some(v) = self.consume_unsigned(1) else {
+                        return false;
+                    };
+                    Val::Varint(v)
+                } else {
+                    if self.kind() != TokenKind::Identifier {
+                        let got = self.text();
+                        return self.report(format!("Expected identifier, got: {got}"));
+                    }
+                    let value = self.text();
+                    self.next();
+                    match value.as_str() {
+                        "true" | "True" | "t" => Val::Varint(1),
+                        "false" | "False" | "f" => Val::Varint(0),
+                        _ => {
+                            return self.report(format!(
+                                "Invalid value for boolean field \"{}\". Value: \"{value}\".",
+                                desc.name()
+                            ))
+                        }
+                    }
+                }
+            }
+            FieldType::Enum => match self.consume_enum(side, desc) {
+                Some(v) => Val::Varint(v as i64 as u64),
+                None => return false,
+            },
+            FieldType::Message | FieldType::Group => return false,
+        };
+        let packed = desc.label == Label::Repeated
+            && crate::options::field_is_packed(self.pool_of(side), field);
+        push(message, desc, value, packed);
+        true
+    }
+
+    fn consume_enum(&mut self, side: Side, desc: &FieldDesc) -> Option<i32> {
+        let TypeRef::Enum(enum_type) = desc.type_ref else {
+            return None;
+        };
+        let (value_text, found, int_value) = if self.kind() == TokenKind::Identifier {
+            let name = self.text();
+            self.next();
+            let pool = self.pool_of(side);
+            let found = pool
+                .find_value_by_name(enum_type, &name)
+                .map(|v| pool.value(v).number);
+            (name, found, None)
+        } else if self.looking_at("-") || self.kind() == TokenKind::Integer {
+            let v = self.consume_signed(i32::MAX as u64)?;
+            let pool = self.pool_of(side);
+            let found = pool
+                .find_value_by_number(enum_type, v as i32)
+                .map(|x| pool.value(x).number);
+            (v.to_string(), found, Some(v))
+        } else {
+            let got = self.text();
+            self.report(format!("Expected integer or identifier, got: {got}"));
+            return None;
+        };
+        if let Some(v) = found {
+            return Some(v);
+        }
+        if let Some(v) = int_value {
+            if !self.pool_of(side).enum_is_closed(enum_type) {
+                return Some(v as i32);
+            }
+        }
+        self.report(format!(
+            "Unknown enumeration value of \"{value_text}\" for field \"{}\".",
+            desc.name()
+        ));
+        None
+    }
+
+    fn consume_unsigned(&mut self, max: u64) -> Option<u64> {
+        if self.kind() != TokenKind::Integer {
+            let got = self.text();
+            self.report(format!("Expected integer, got: {got}"));
+            return None;
+        }
+        let text = self.text();
+        match lexer::parse_integer(text.as_bytes(), max) {
+            Some(v) => {
+                self.next();
+                Some(v)
+            }
+            None => {
+                self.report(format!("Integer out of range ({text})"));
+                None
+            }
+        }
+    }
+
+    fn consume_signed(&mut self, max: u64) -> Option<i64> {
+        let negative = self.try_consume("-");
+        let v = self.consume_unsigned(if negative { max + 1 } else { max })?;
+        Some(if negative {
+            (v as i64).wrapping_neg()
+        } else {
+            v as i64
+        })
+    }
+
+    fn consume_double(&mut self) -> Option<f64> {
+        let negative = self.try_consume("-");
+        let value = match self.kind() {
+            TokenKind::Integer => {
+                let text = self.text();
+                let hex_or_octal = text.len() > 1 && text.starts_with('0');
+                if hex_or_octal {
+                    self.report(format!("Expect a decimal number, got: {text}"));
+                    return None;
+                }
+                let v = lexer::parse_integer(text.as_bytes(), u64::MAX)
+                    .map_or_else(|| lexer::parse_float(text.as_bytes()).0, |v| v as f64);
+                self.next();
+                v
+            }
+            TokenKind::Float => {
+                let v = lexer::parse_float(self.lexer.text(self.lexer.current())).0;
+                self.next();
+                v
+            }
+            TokenKind::Identifier => {
+                let text = self.text().to_ascii_lowercase();
+                let v = match text.as_str() {
+                    "inf" | "infinity" => f64::INFINITY,
+                    "nan" => f64::NAN,
+                    _ => {
+                        self.report(format!("Expected double, got: {text}"));
+                        return None;
+                    }
+                };
+                self.next();
+                v
+            }
+            _ => {
+                let got = self.text();
+                self.report(format!("Expected double, got: {got}"));
+                return None;
+            }
+        };
+        Some(if negative { -value } else { value })
+    }
+
+    /// `[type.googleapis.com/pkg.Type] { ... }` inside a `google.protobuf.Any`.
+    fn consume_any(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
+        let Some((prefix, name)) = self.consume_bracketed_name() else {
+            return false;
+        };
+        if prefix.is_empty() {
+            return self.report("Type URL prefix is missing".into());
+        }
+        let url = format!("{prefix}{name}");
+        self.try_consume(":");
+        let value_type = if prefix == "type.googleapis.com/" || prefix == "type.googleprod.com/" {
+            match self.builder.find_symbol(&name) {
+                Some(Symbol::Message(m)) => Some(m),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some(value_type) = value_type else {
+            return self.report(format!(
+                "Could not find type \"{url}\" stored in google.protobuf.Any."
+            ));
+        };
+        let delimiter = if self.try_consume("<") {
+            ">"
+        } else if self.consume("{") {
+            "}"
+        } else {
+            return false;
+        };
+        let mut value = DynMessage::default();
+        if !self.consume_message(Side::Current, value_type, &mut value, delimiter) {
+            return false;
+        }
+        let mut missing = Vec::new();
+        self.missing_required(Side::Current, value_type, &value, "", &mut missing);
+        if !missing.is_empty() {
+            let type_name = self.builder.pool.message(value_type).full_name.clone();
+            return self.report(format!(
+                "Value of type \"{type_name}\" stored in google.protobuf.Any has missing required fields: {}",
+                missing.join(", ")
+            ));
+        }
+        if message.has(1) || message.has(2) {
+            return self.report("Non-repeated Any specified multiple times.".into());
+        }
+        let _ = message_type;
+        let _ = side;
+        message.set(1, Val::Bytes(url.into_bytes()));
+        message.set(2, Val::Bytes(value.to_bytes()));
+        let _ = self.try_consume(";") || self.try_consume(",");
+        true
+    }
+
+    /// `FindInitializationErrors`: the paths of required fields that are not set.
+    fn missing_required(
+        &self,
+        side: Side,
+        message_type: MsgId,
+        message: &DynMessage,
+        prefix: &str,
+        out: &mut Vec<String>,
+    ) {
+        let pool = self.pool_of(side);
+        for &f in &pool.message(message_type).fields {
+            let d = pool.field(f);
+            if d.is_required() && !message.has(d.number as u32) {
+                out.push(format!("{prefix}{}", d.name()));
+            }
+        }
+        for &f in &pool.message(message_type).fields {
+            let d = pool.field(f);
+            let TypeRef::Message(m) = d.type_ref else {
+                continue;
+            };
+            let values = message.repeated(d.number as u32);
+            for (i, v) in values.iter().enumerate() {
+                if let Val::Message(child) | Val::Group(child) = v {
+                    let p = if d.label == Label::Repeated {
+                        format!("{prefix}{}[{i}].", d.name())
+                    } else {
+                        format!("{prefix}{}.", d.name())
+                    };
+                    self.missing_required(side, m, child, &p, out);
+                }
+            }
+        }
+    }
+}
+
+fn encode_int(field_type: FieldType, v: i64) -> Val {
+    match field_type {
+        FieldType::Sfixed32 | FieldType::Fixed32 => Val::Fixed32(v as u32),
+        FieldType::Sfixed64 | FieldType::Fixed64 => Val::Fixed64(v as u64),
+        FieldType::Sint32 => {
+            Val::Varint(u64::from((((v as i32) << 1) ^ ((v as i32) >> 31)) as u32))
+        }
+        FieldType::Sint64 => Val::Varint(((v << 1) ^ (v >> 63)) as u64),
+        FieldType::Uint32 => Val::Varint(u64::from(v as u32)),
+        FieldType::Int32 => Val::Varint(v as i32 as i64 as u64),
+        _ => Val::Varint(v as u64),
+    }
+}
+
+fn push(message: &mut DynMessage, desc: &FieldDesc, value: Val, packed: bool) {
+    let field = message.known.entry(desc.number as u32).or_default();
+    if desc.label == Label::Repeated {
+        field.packed = packed;
+        field.values.push(value);
+    } else {
+        field.values = vec![value];
+    }
+}

@@ -1,0 +1,555 @@
+//! The compile driver, in protoc's order: each input in command-line order is looked up
+//! (`DescriptorPool::FindFileByName`), which parses it and builds its imports first, depth first
+//! (`BuildFile`'s dependency loop, here an explicit stack so import chains of any depth work). The first
+//! input that fails ends the run, as protoc stops there. Parsing is done ahead, on all cores, for every file
+//! reachable through imports; its messages are reported where protoc would parse the file.
+
+use std::collections::{HashMap, HashSet};
+
+use super::builder::build_file;
+use super::{FileId, Pool};
+use crate::diagnostics::{Diagnostic, Position, Severity};
+use crate::ir::{ErrorLocation, ParsedFile};
+use crate::options::GeneratedPool;
+use crate::parser::{self, ParseOutcome};
+use crate::source::{Found, SourceTree};
+use crate::validate::{cli, lifetimes};
+use crate::{Compilation, CompileOptions, CompiledFile};
+
+/// protoc's `NameLimits::kPackageName`.
+const MAX_PACKAGE_NAME: usize = 511;
+
+/// A file looked up in the source tree: parsed, or the reason it could not be opened.
+enum Loaded {
+    Parsed {
+        display: String,
+        outcome: Box<ParseOutcome>,
+    },
+    NotFound(String),
+}
+
+/// Parses every file reachable from `inputs` through imports, level by level on all cores.
+fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Loaded> {
+    let mut loaded: HashMap<String, Loaded> = HashMap::new();
+    let mut level: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for input in inputs {
+        if seen.insert(input.clone()) {
+            level.push(input.clone());
+        }
+    }
+    while !level.is_empty() {
+        let results = crate::parallel::map(&level, |name| load_one(tree, name));
+        let mut next = Vec::new();
+        for (name, result) in level.into_iter().zip(results) {
+            if let Loaded::Parsed { outcome, .. } = &result {
+                let proto = &outcome.file.proto;
+                for dep in proto.dependency.iter().chain(&proto.option_dependency) {
+                    if seen.insert(dep.clone()) {
+                        next.push(dep.clone());
+                    }
+                }
+            }
+            loaded.insert(name, result);
+        }
+        level = next;
+    }
+    loaded
+}
+
+thread_local! {
+    /// The buffer files are read into, reused by each thread.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn load_one(tree: &SourceTree, name: &str) -> Loaded {
+    READ_BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        match tree.open(name, &mut buffer) {
+            Ok(Found::Disk { disk_path }) => Loaded::Parsed {
+                display: disk_path,
+                outcome: Box::new(parser::parse(name, &buffer)),
+            },
+            Ok(Found::Bundled(text)) => Loaded::Parsed {
+                display: name.to_string(),
+                outcome: Box::new(parser::parse(name, text.as_bytes())),
+            },
+            Err(message) => Loaded::NotFound(message),
+        }
+    })
+}
+
+/// A file whose imports are being loaded (protoc's `pending_files_` entry).
+struct Frame {
+    name: String,
+    display: String,
+    outcome: Box<ParseOutcome>,
+    next_dependency: usize,
+}
+
+/// What is kept of a built file: its printed name, its encoded descriptor, and (until the deferred
+/// validation of the input that built it) its error-position table.
+struct Built {
+    display: String,
+    descriptor: Vec<u8>,
+    locations: Option<crate::ir::LocationTable>,
+}
+
+/// The state of one compilation.
+struct Driver<'a> {
+    tree: &'a SourceTree,
+    pool: Pool,
+    generated: Option<&'static GeneratedPool>,
+    loaded: HashMap<String, Loaded>,
+    keep_location: Option<fn(&[i32]) -> bool>,
+    diagnostics: Vec<Diagnostic>,
+    known_bad: HashSet<String>,
+    pending: Vec<String>,
+    direct_inputs: HashSet<String>,
+    built: HashMap<FileId, Built>,
+    /// Files built during the current input, for deferred validation.
+    built_now: Vec<FileId>,
+    /// Whether protoc's logging library has printed its one-time notice.
+    logged: bool,
+}
+
+impl Driver<'_> {
+    /// The parse of a file: the one done ahead, or (when protoc parses a file again, in a cycle) a new one.
+    fn take_loaded(&mut self, name: &str) -> Loaded {
+        self.loaded
+            .remove(name)
+            .unwrap_or_else(|| load_one(self.tree, name))
+    }
+
+    fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
+        for m in &outcome.messages {
+            let position = Position::from_zero_based(m.line, m.column);
+            let diagnostic = match m.severity {
+                Severity::Error => Diagnostic::error(display, position, m.message.clone()),
+                Severity::Warning => Diagnostic::warning(display, position, m.message.clone()),
+                Severity::Log => {
+                    self.log_line(&m.message);
+                    continue;
+                }
+            };
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// A line of protoc's logging library (`W... parser.cc:659] ...`), after the library's one-time notice.
+    fn log_line(&mut self, message: &str) {
+        let log = |line: String| Diagnostic {
+            severity: Severity::Log,
+            file: String::new(),
+            position: None,
+            message: line,
+        };
+        if !self.logged {
+            self.logged = true;
+            self.diagnostics
+                .push(log("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR".into()));
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let line = format!(
+            "W0000 00:00:{}.{:06} {:>7} parser.cc:659] {message}",
+            now.as_secs(),
+            now.subsec_micros(),
+            std::process::id()
+        );
+        self.diagnostics.push(log(line));
+    }
+
+    /// Opens, parses and pre-checks a file (`TryFindFileInFallbackDatabase` up to `BuildFile`'s dependency
+    /// loop); `Err` with the result when there is nothing to build.
+    fn enter(&mut self, name: &str) -> Result<Frame, Option<FileId>> {
+        if let Some(&id) = self.pool.files_by_name.get(name) {
+            return Err(Some(id));
+        }
+        if self.known_bad.contains(name) {
+            return Err(None);
+        }
+        let (display, outcome) = match self.take_loaded(name) {
+            Loaded::NotFound(message) => {
+                self.diagnostics
+                    .push(Diagnostic::error(name, None, message));
+                self.known_bad.insert(name.to_string());
+                return Err(None);
+            }
+            Loaded::Parsed { display, outcome } => (display, outcome),
+        };
+        self.report_parse(&display, &outcome);
+        if !outcome.ok {
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        let file = &outcome.file;
+        let display_copy = display.clone();
+        if let Some(from) = self.pending.iter().position(|p| p == name) {
+            let mut message = String::from("File recursively imports itself: ");
+            for p in &self.pending[from..] {
+                message.push_str(p);
+                message.push_str(" -> ");
+            }
+            message.push_str(name);
+            let element = if from + 1 < self.pending.len() {
+                self.pending[from + 1].clone()
+            } else {
+                name.to_string()
+            };
+            let (line, column) = file.locations.find_import(&element);
+            self.diagnostics.push(Diagnostic::error(
+                display_copy,
+                Position::from_zero_based(line, column),
+                message,
+            ));
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        if file
+            .proto
+            .package
+            .as_ref()
+            .is_some_and(|p| p.len() > MAX_PACKAGE_NAME)
+        {
+            let (line, column) = file.locations.find(file.proto.id, ErrorLocation::Name);
+            self.diagnostics.push(Diagnostic::error(
+                display_copy,
+                Position::from_zero_based(line, column),
+                "Package name is too long",
+            ));
+            self.known_bad.insert(name.to_string());
+            return Err(None);
+        }
+        self.pending.push(name.to_string());
+        Ok(Frame {
+            name: name.to_string(),
+            display,
+            outcome,
+            next_dependency: 0,
+        })
+    }
+
+    /// Builds a file whose imports are loaded, and encodes it if it builds.
+    fn build(&mut self, frame: Frame) -> Option<FileId> {
+        let is_direct = self.direct_inputs.contains(&frame.name);
+        let result = build_file(
+            &mut self.pool,
+            self.generated,
+            &frame.outcome.file,
+            &frame.display,
+            is_direct,
+        );
+        self.diagnostics.extend(result.diagnostics);
+        let Some(id) = result.file else {
+            self.known_bad.insert(frame.name);
+            return None;
+        };
+        let ParsedFile {
+            mut source_info,
+            locations,
+            ..
+        } = frame.outcome.file;
+        source_info.update_paths(&result.interpreted_paths);
+        let descriptor =
+            crate::encode::encode_file(&self.pool, id, &source_info, self.keep_location);
+        self.built.insert(
+            id,
+            Built {
+                display: frame.display,
+                descriptor,
+                locations: Some(locations),
+            },
+        );
+        self.built_now.push(id);
+        Some(id)
+    }
+
+    /// `FindFileByName` for an input: the file, built with all its imports.
+    fn find_file_by_name(&mut self, name: &str) -> Option<FileId> {
+        let mut stack = match self.enter(name) {
+            Ok(frame) => vec![frame],
+            Err(result) => return result,
+        };
+        loop {
+            let top = stack.last_mut()?;
+            let dependency = {
+                let proto = &top.outcome.file.proto;
+                let all: Vec<&String> = proto
+                    .dependency
+                    .iter()
+                    .chain(&proto.option_dependency)
+                    .collect();
+                let mut found = None;
+                while top.next_dependency < all.len() {
+                    let dep = all[top.next_dependency];
+                    top.next_dependency += 1;
+                    if !self.pool.files_by_name.contains_key(dep.as_str()) {
+                        found = Some(dep.clone());
+                        break;
+                    }
+                }
+                found
+            };
+            match dependency {
+                Some(dep) => {
+                    if let Ok(frame) = self.enter(&dep) {
+                        stack.push(frame);
+                    }
+                }
+                None => {
+                    let frame = stack.pop()?;
+                    self.pending.pop();
+                    let result = self.build(frame);
+                    if stack.is_empty() {
+                        return result;
+                    }
+                }
+            }
+        }
+    }
+
+    fn display_name(&self, file: FileId) -> String {
+        match self.built.get(&file) {
+            Some(built) => built.display.clone(),
+            None => self.pool.file(file).name.clone(),
+        }
+    }
+
+    /// The deferred feature-lifetime validation after an input; `false` on errors.
+    fn validate_lifetimes(&mut self) -> bool {
+        let mut ok = true;
+        for file in std::mem::take(&mut self.built_now) {
+            let findings = lifetimes::check_file(&self.pool, self.generated, file);
+            let is_direct = self.direct_inputs.contains(&self.pool.file(file).name);
+            let Some(built) = self.built.get_mut(&file) else {
+                continue;
+            };
+            let display = built.display.clone();
+            let locations = built.locations.take().unwrap_or_default();
+            for (elem, is_error, message) in findings {
+                let (line, column) = locations.find(elem, ErrorLocation::Name);
+                let position = Position::from_zero_based(line, column);
+                if is_error {
+                    ok = false;
+                    self.diagnostics
+                        .push(Diagnostic::error(display.clone(), position, message));
+                } else if is_direct {
+                    self.diagnostics
+                        .push(Diagnostic::warning(display.clone(), position, message));
+                }
+            }
+        }
+        ok
+    }
+}
+
+/// protoc's post-order walk of the inputs' imports (`GetTransitiveDependencies`), without recursion.
+fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    for &input in inputs {
+        let mut stack: Vec<(FileId, usize)> = Vec::new();
+        if seen.insert(input) {
+            stack.push((input, 0));
+        }
+        while let Some((file, next)) = stack.pop() {
+            let f = pool.file(file);
+            let deps: Vec<FileId> = f
+                .dependencies
+                .iter()
+                .flatten()
+                .copied()
+                .chain(
+                    f.option_dependencies
+                        .iter()
+                        .filter_map(|n| pool.files_by_name.get(n).copied()),
+                )
+                .collect();
+            match deps.get(next..).and_then(|rest| {
+                rest.iter()
+                    .position(|d| !seen.contains(d))
+                    .map(|i| next + i)
+            }) {
+                Some(i) => {
+                    stack.push((file, i + 1));
+                    seen.insert(deps[i]);
+                    stack.push((deps[i], 0));
+                }
+                None => order.push(file),
+            }
+        }
+    }
+    order
+}
+
+/// Compiles `files` with their imports (see [`crate::compile`]).
+pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
+    let tree = SourceTree::new(&options.include_paths);
+    // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
+    if let Some(missing) = files
+        .iter()
+        .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
+    {
+        return Compilation {
+            diagnostics: vec![Diagnostic::line(format!(
+                "Could not make proto path relative: {missing}: No such file or directory"
+            ))],
+            files: Vec::new(),
+        };
+    }
+    let loaded = preparse(&tree, files);
+    let mut driver = Driver {
+        tree: &tree,
+        pool: Pool::default(),
+        generated: Some(GeneratedPool::get()),
+        loaded,
+        keep_location: options.keep_location,
+        diagnostics: Vec::new(),
+        known_bad: HashSet::new(),
+        pending: Vec::new(),
+        direct_inputs: files.iter().cloned().collect(),
+        built: HashMap::new(),
+        built_now: Vec::new(),
+        logged: false,
+    };
+    let mut inputs = Vec::new();
+    for name in files {
+        driver.known_bad.clear();
+        let found = driver.find_file_by_name(name);
+        let valid = driver.validate_lifetimes();
+        match found {
+            Some(id) if valid => inputs.push(id),
+            _ => {
+                return Compilation {
+                    diagnostics: driver.diagnostics,
+                    files: Vec::new(),
+                }
+            }
+        }
+    }
+    if !post_build_checks(&mut driver, &inputs) {
+        return Compilation {
+            diagnostics: driver.diagnostics,
+            files: Vec::new(),
+        };
+    }
+    let order = request_order(&driver.pool, &inputs);
+    let mut files: Vec<CompiledFile> = order
+        .iter()
+        .map(|&id| CompiledFile {
+            name: driver.pool.file(id).name.clone(),
+            descriptor: driver
+                .built
+                .get_mut(&id)
+                .map(|b| std::mem::take(&mut b.descriptor))
+                .unwrap_or_default(),
+            request_descriptor: None,
+        })
+        .collect();
+    if options.request_descriptors {
+        add_request_descriptors(&driver.pool, &mut files, &driver.direct_inputs);
+    }
+    Compilation {
+        diagnostics: driver.diagnostics,
+        files,
+    }
+}
+
+/// The `proto_file` form of each input file, stripped in parallel.
+fn add_request_descriptors(pool: &Pool, files: &mut [CompiledFile], inputs: &HashSet<String>) {
+    let generated = GeneratedPool::get();
+    let stripped = crate::parallel::map(files, |file| {
+        inputs
+            .contains(&file.name)
+            .then(|| crate::retention::strip_source_retention(pool, generated, &file.descriptor))
+    });
+    for (file, stripped) in files.iter_mut().zip(stripped) {
+        file.request_descriptor = stripped;
+    }
+}
+
+/// protoc's checks after all inputs are built; `false` if any failed.
+fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
+    let mut errors = Vec::new();
+    for &input in inputs {
+        errors.extend(cli::check_numbers_and_option_imports(&driver.pool, input));
+    }
+    if let Some(generated) = driver.generated {
+        for &input in inputs {
+            errors.extend(cli::check_target_constraints(
+                &driver.pool,
+                generated,
+                input,
+            ));
+        }
+    }
+    let failed = !errors.is_empty();
+    for (file, message) in errors {
+        let display = driver.display_name(file);
+        driver
+            .diagnostics
+            .push(Diagnostic::error(display, None, message));
+    }
+    if failed {
+        return false;
+    }
+    for &input in inputs {
+        let f = driver.pool.file(input);
+        if f.edition > crate::features::MAXIMUM_EDITION && !can_skip_edition_check(&f.name) {
+            driver.diagnostics.push(Diagnostic::line(format!(
+                    "{}: is a file using edition {}, which is later than the protoc maximum supported edition {}.",
+                    f.name,
+                    f.edition.short_name(),
+                    crate::features::MAXIMUM_EDITION.short_name()
+                )));
+            return false;
+        }
+    }
+    true
+}
+
+/// protoc's `CanSkipEditionCheck`: its own test and library protos may use any edition.
+fn can_skip_edition_check(name: &str) -> bool {
+    [
+        "google/protobuf/",
+        "upb/",
+        "com/google/protobuf/",
+        "conformance/test_protos/",
+        "test_messages_edition_unstable",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+}
+
+/// Builds the bundled files protoc has compiled in (their options against themselves).
+pub fn build_bootstrap(names: &[&str]) -> Pool {
+    let tree = SourceTree::new(&[]);
+    let mut pool = Pool {
+        bootstrap: true,
+        ..Pool::default()
+    };
+    let mut buffer = Vec::new();
+    for name in names {
+        let Ok(found) = tree.open(name, &mut buffer) else {
+            continue;
+        };
+        let text = match found {
+            Found::Disk { .. } => &buffer[..],
+            Found::Bundled(text) => text.as_bytes(),
+        };
+        let outcome = parser::parse(name, text);
+        if !outcome.ok {
+            continue;
+        }
+        let _ = build_file(&mut pool, None, &outcome.file, name, false);
+    }
+    pool.bootstrap = false;
+    pool
+}
+
+/// A parsed file, for tests that look at parser output.
+pub fn parse_only(name: &str, source: &[u8]) -> ParsedFile {
+    parser::parse(name, source).file
+}

@@ -1,0 +1,156 @@
+//! Field options (`ValidateOptions(FieldDescriptor)`): ctype in 2024, lazy, packed, message sets, lite
+//! extensions, map entries, jstype, json_name on extensions and NUL in json names.
+
+use crate::edition::Edition;
+use crate::ir::{ErrorLocation, FieldType, Label};
+use crate::options::is_packable_type;
+use crate::pool::builder::Builder;
+use crate::pool::{FieldId, TypeRef};
+
+/// FieldOptions field numbers.
+const CTYPE: u32 = 1;
+const PACKED: u32 = 2;
+const LAZY: u32 = 5;
+const JSTYPE: u32 = 6;
+const UNVERIFIED_LAZY: u32 = 15;
+
+/// `is_packable`: a repeated scalar.
+pub fn is_packable(b: &Builder<'_>, field: FieldId) -> bool {
+    let f = b.pool.field(field);
+    f.label == Label::Repeated && f.effective_type().is_some_and(is_packable_type)
+}
+
+pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
+    let f = b.pool.field(field).clone();
+    let options = &f.options.msg;
+    if b.edition >= Edition::E2024 && options.has(CTYPE) {
+        b.error(
+            f.elem,
+            ErrorLocation::Type,
+            "ctype option is not allowed under edition 2024 and beyond. Use the feature string_type = VIEW|CORD|STRING|... instead.",
+        );
+    }
+    if options.get_bool(LAZY) || options.get_bool(UNVERIFIED_LAZY) {
+        if f.effective_type() != Some(FieldType::Message) {
+            b.error(
+                f.elem,
+                ErrorLocation::Type,
+                "[lazy = true] can only be specified for submessage fields.",
+            );
+        }
+        if options.get_bool(UNVERIFIED_LAZY) && f.is_extension {
+            b.error(
+                f.elem,
+                ErrorLocation::Type,
+                "Extensions cannot be marked as unverified_lazy.",
+            );
+        }
+    }
+    if options.get_bool(PACKED) && !is_packable(b, field) {
+        b.error(
+            f.elem,
+            ErrorLocation::Type,
+            "[packed = true] can only be specified for repeated primitive fields.",
+        );
+    }
+    if let Some(containing) = f.containing_type {
+        let message_set = {
+            let m = b.pool.message(containing);
+            m.options.present && m.options.msg.get_bool(1)
+        };
+        if message_set {
+            if f.is_extension {
+                if f.is_required()
+                    || f.is_repeated()
+                    || f.effective_type() != Some(FieldType::Message)
+                {
+                    b.error(
+                        f.elem,
+                        ErrorLocation::Type,
+                        "Extensions of MessageSets must be optional messages.",
+                    );
+                }
+            } else {
+                b.error(
+                    f.elem,
+                    ErrorLocation::Name,
+                    "MessageSets cannot have fields, only extensions.",
+                );
+            }
+        }
+        let containing_file = b.pool.message(containing).file;
+        if super::files::is_lite(b, f.file) && !super::files::is_lite(b, containing_file) {
+            b.error(
+                f.elem,
+                ErrorLocation::Extendee,
+                "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.",
+            );
+        }
+    }
+    if let TypeRef::Message(m) = f.type_ref {
+        if b.pool.message(m).map_entry && !super::maps::validate_map_entry(b, field) {
+            b.error(
+                f.elem,
+                ErrorLocation::Type,
+                "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead.",
+            );
+        }
+    }
+    validate_jstype(b, field);
+    let default_json = crate::pool::names::to_json_name(f.name());
+    if f.is_extension
+        && f.json_name
+            .as_deref()
+            .is_some_and(|j| j != default_json.as_bytes())
+    {
+        b.error(
+            f.elem,
+            ErrorLocation::OptionName,
+            "option json_name is not allowed on extension fields.",
+        );
+    }
+    if f.json_name.as_deref().is_some_and(|j| j.contains(&0)) {
+        b.error(
+            f.elem,
+            ErrorLocation::OptionName,
+            "json_name cannot have embedded null characters.",
+        );
+    }
+}
+
+/// `ValidateJSType`.
+fn validate_jstype(b: &mut Builder<'_>, field: FieldId) {
+    let f = b.pool.field(field).clone();
+    let jstype = f.options.msg.get_varint(JSTYPE).unwrap_or(0);
+    if jstype == 0 {
+        return;
+    }
+    match f.effective_type() {
+        Some(
+            FieldType::Uint64
+            | FieldType::Int64
+            | FieldType::Sint64
+            | FieldType::Fixed64
+            | FieldType::Sfixed64,
+        ) => {
+            if jstype != 1 && jstype != 2 {
+                let name = match jstype {
+                    0 => "JS_NORMAL",
+                    1 => "JS_STRING",
+                    2 => "JS_NUMBER",
+                    _ => "",
+                };
+                b.error(
+                    f.elem,
+                    ErrorLocation::Type,
+                    format!("Illegal jstype for int64, uint64, sint64, fixed64 or sfixed64 field: {name}"),
+                );
+            }
+        }
+        _ => b.error(
+            f.elem,
+            ErrorLocation::Type,
+            "jstype is only allowed on int64, uint64, sint64, fixed64 or sfixed64 fields.",
+        ),
+    }
+}

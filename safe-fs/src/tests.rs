@@ -159,6 +159,34 @@ fn rename_new_does_not_replace() {
 }
 
 #[test]
+fn shared_locks_admit_readers_together_and_exclude_the_writer() {
+    let tmp = tempdir();
+    let open = || Dir::open(tmp.path()).expect("open");
+    let (a, b, writer) = (open(), open(), open());
+    let read_a = a.try_lock_shared().expect("try").expect("first reader");
+    let read_b = b.try_lock_shared().expect("try").expect("second reader");
+    assert!(writer.try_lock().expect("try").is_none());
+    drop((read_a, read_b));
+    let held = writer.try_lock().expect("try").expect("writer");
+    assert!(a.try_lock_shared().expect("try").is_none());
+    drop(held);
+}
+
+#[test]
+fn sync_file_never_follows_a_link() {
+    let tmp = tempdir();
+    let dir = Dir::open(tmp.path()).expect("open");
+    let temp = dir.create_temp_file(OsStr::new("f"), b"x").expect("temp");
+    dir.sync_file(OsStr::from_bytes(&temp)).expect("sync");
+    std::os::unix::fs::symlink(
+        tmp.path().join(OsStr::from_bytes(&temp)),
+        tmp.path().join("l"),
+    )
+    .expect("link");
+    assert!(dir.sync_file(OsStr::new("l")).is_err());
+}
+
+#[test]
 fn replace_file_keeps_the_permissions_and_replaces_a_link_without_following_it() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempdir();

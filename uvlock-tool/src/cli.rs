@@ -4,9 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::diff;
 use crate::error::{Error, InputKind, Result};
+use crate::fsio::{self, join_label};
 use crate::plan::{plan, Inputs, Target};
-use crate::{diff, fsio};
 
 /// What to do with the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct SwitchOptions {
     pub services: Vec<String>,
     /// Color the diffs (stdout is a terminal and `NO_COLOR` is unset; see [`crate::color`]).
     pub color: bool,
+    /// How long to wait for another uvlock-tool working on the same service ([`fsio::LOCK_TIMEOUT_ENV`]).
+    pub lock_timeout: std::time::Duration,
 }
 
 /// Examples and exit codes after the top-level `--help`.
@@ -104,14 +107,6 @@ fn label(s: &str) -> String {
     }
 }
 
-fn join_label(dir: &str, file: &str) -> String {
-    if dir == "." {
-        file.to_string()
-    } else {
-        format!("{dir}/{file}")
-    }
-}
-
 /// Runs `switch`; returns the exit status (0 ok, 1 drift, 2 needs the resolver, 3 input error).
 pub fn switch(opts: &SwitchOptions, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match switch_inner(opts, cwd, out, err) {
@@ -132,27 +127,37 @@ fn switch_inner(
     if opts.services.is_empty() {
         return Err(usage("no service directory given"));
     }
+    if opts.from.is_some() && opts.to != Target::Registry {
+        return Err(usage(format!(
+            "--from is only for --to registry (it names the lock to restore the registry entry from), not --to {}",
+            opts.to.as_str()
+        )));
+    }
     let services = expand(&opts.services)?;
-    let sdk_dir = fsio::normalize(&cwd.join(&opts.path));
+    let sdk_dir = fsio::local_package_dir(cwd, &opts.path);
     let sdk_label = label(&opts.path.to_string_lossy());
     let sdk_pyproject_label = join_label(&sdk_label, "pyproject.toml");
     let sdk_text = match opts.to {
         Target::Registry => String::new(),
-        _ => fsio::read(&sdk_dir.join("pyproject.toml")).map_err(|_| {
-            if ["setup.py", "setup.cfg"].iter().any(|f| sdk_dir.join(f).is_file()) {
+        _ => fsio::read_text(&sdk_dir.join("pyproject.toml")).map_err(|e| {
+            if e.is_not_found() && ["setup.py", "setup.cfg"].iter().any(|f| sdk_dir.join(f).is_file()) {
                 Error::refuse(
                     crate::error::Refusal::DynamicMetadata,
                     format!("{sdk_pyproject_label} does not exist: the local package is built by setup.py/setup.cfg, so uv takes its metadata from a PEP 517 build"),
                 )
             } else {
                 usage(format!(
-                    "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path)"
+                    "{sdk_pyproject_label}: cannot read the local package's pyproject.toml (--path): {e}"
                 ))
             }
         })?,
     };
     let reference = match &opts.from {
-        Some(p) => Some((p.to_string_lossy().into_owned(), fsio::read(&cwd.join(p))?)),
+        Some(p) => {
+            let from_label = p.to_string_lossy().into_owned();
+            let text = fsio::read(&cwd.join(p), &from_label)?;
+            Some((from_label, text))
+        }
         None => None,
     };
     let mut status = 0;
@@ -192,31 +197,16 @@ fn one(
     err: &mut dyn Write,
 ) -> Result<i32> {
     let svc_label = label(svc);
-    let dir = fsio::normalize(&cwd.join(svc));
-    if !dir.is_dir() {
+    let Some(dir) = fsio::service_dir(&cwd.join(svc)) else {
         return Err(usage(format!("{svc_label}: not a directory")));
-    }
-    // A write of this directory that was killed half-way: complete it first (or refuse to read the pair).
-    if opts.mode == Mode::Write {
-        if fsio::recover(&dir)? {
-            let _ = writeln!(
-                err,
-                "{svc_label}: completed an interrupted write of pyproject.toml and uv.lock"
-            );
-        }
-    } else if fsio::pending(&dir) {
-        return Err(Error::input(
-            InputKind::Io,
-            format!(
-                "{svc_label}: an interrupted write of pyproject.toml and uv.lock is pending ({}); run `uvlock-tool switch` without --check/--diff to complete it",
-                fsio::JOURNAL
-            ),
-        ));
-    }
+    };
+    let service = prepare(opts, &dir, &svc_label, err)?;
+    let py_label = join_label(&svc_label, "pyproject.toml");
+    let lock_label = join_label(&svc_label, "uv.lock");
     let py_path = dir.join("pyproject.toml");
     let lock_path = dir.join("uv.lock");
-    let pyproject = fsio::read(&py_path)?;
-    let lock = fsio::read(&lock_path)?;
+    let pyproject = fsio::read(&py_path, &py_label)?;
+    let lock = fsio::read(&lock_path, &lock_label)?;
     let rel = fsio::relative(&dir, sdk_dir).ok_or_else(|| {
         Error::refuse(
             crate::error::Refusal::AbsolutePath,
@@ -233,8 +223,6 @@ fn one(
         rel_path: &rel,
         reference: reference.map(|(l, t)| (l.as_str(), t.as_str())),
     })?;
-    let py_label = join_label(&svc_label, "pyproject.toml");
-    let lock_label = join_label(&svc_label, "uv.lock");
     let changed = p.pyproject != pyproject || p.lock != lock;
     match opts.mode {
         Mode::Check | Mode::Diff => {
@@ -265,10 +253,24 @@ fn one(
             }
         }
         Mode::Write => {
-            let n = fsio::write_all_atomic(&[
-                (py_path, &p.pyproject, &pyproject),
-                (lock_path, &p.lock, &lock),
-            ])?;
+            let n = fsio::write_all_atomic(
+                service.dir(),
+                &svc_label,
+                &[
+                    fsio::Replacement {
+                        name: "pyproject.toml",
+                        label: py_label,
+                        new: &p.pyproject,
+                        old: &pyproject,
+                    },
+                    fsio::Replacement {
+                        name: "uv.lock",
+                        label: lock_label,
+                        new: &p.lock,
+                        old: &lock,
+                    },
+                ],
+            )?;
             if n == 0 {
                 let _ = writeln!(err, "{svc_label}: unchanged ({})", opts.to.as_str());
             } else {
@@ -282,4 +284,63 @@ fn one(
             Ok(0)
         }
     }
+}
+
+/// Opens and locks the service (held by the caller until it is done with the service), then: for a write,
+/// completes or drops an interrupted write and removes the temporary files of killed runs; for
+/// `--check`/`--diff`, refuses a pending write and names those files.
+fn prepare(
+    opts: &SwitchOptions,
+    path: &Path,
+    svc_label: &str,
+    err: &mut dyn Write,
+) -> Result<fsio::Service> {
+    let access = match opts.mode {
+        Mode::Write => fsio::Access::Exclusive,
+        Mode::Check | Mode::Diff => fsio::Access::Shared,
+    };
+    let service = fsio::open_service(path, svc_label, access, opts.lock_timeout, err)?;
+    let dir = service.dir();
+    if opts.mode == Mode::Write {
+        match fsio::recover(dir, svc_label)? {
+            fsio::Recovery::Nothing => {}
+            fsio::Recovery::Completed => {
+                let _ = writeln!(
+                    err,
+                    "{svc_label}: completed an interrupted write of pyproject.toml and uv.lock"
+                );
+            }
+            fsio::Recovery::Discarded => {
+                let _ = writeln!(
+                    err,
+                    "{svc_label}: dropped an interrupted write that had replaced nothing"
+                );
+            }
+        }
+        let removed = fsio::remove_litter(dir);
+        if !removed.is_empty() {
+            let _ = writeln!(
+                err,
+                "{svc_label}: removed temporary files of an interrupted uvlock-tool: {}",
+                removed.join(", ")
+            );
+        }
+    } else if fsio::check_pending(dir, svc_label)? {
+        return Err(Error::input(
+            InputKind::Io,
+            format!(
+                "{svc_label}: an interrupted write of pyproject.toml and uv.lock is pending ({}); run `uvlock-tool switch` without --check/--diff to complete it",
+                fsio::JOURNAL
+            ),
+        ));
+    } else {
+        for name in fsio::stray_files(dir) {
+            let _ = writeln!(
+                err,
+                "note: {}: left by an interrupted uvlock-tool; the next `uvlock-tool switch` without --check/--diff removes it",
+                join_label(svc_label, &name)
+            );
+        }
+    }
+    Ok(service)
 }

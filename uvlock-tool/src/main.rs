@@ -70,6 +70,15 @@ fn main() -> ExitCode {
         diff,
         services,
     } = cli.command;
+    let lock_timeout = match uvlock_tool::fsio::lock_timeout(
+        std::env::var_os(uvlock_tool::fsio::LOCK_TIMEOUT_ENV).as_deref(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(3);
+        }
+    };
     let opts = SwitchOptions {
         to,
         package,
@@ -84,6 +93,7 @@ fn main() -> ExitCode {
         },
         services,
         color: uvlock_tool::color::stdout_wants_color(),
+        lock_timeout,
     };
     let cwd = match std::env::current_dir() {
         Ok(d) => d,

@@ -1,122 +1,16 @@
-//! Reliability: pyproject.toml + uv.lock are replaced together or not at all — on a read-only
-//! directory, a full disk (a small tmpfs when this process may mount one, else a write failure injected at the
-//! I/O boundary), a failed rename, and a process killed with SIGKILL at every step of the write — and hostile
-//! inputs (duplicate lock packages, every PEP 503 spelling of the dependency, CRLF line endings) give a result
-//! or a clear error, never a panic.
+//! Reliability: pyproject.toml + uv.lock are replaced together or not at all on a read-only directory, a full
+//! disk (a small tmpfs when this process may mount one, else a write failure injected at the I/O boundary) and
+//! a failed rename; hostile inputs (duplicate lock packages, every PEP 503 spelling of the dependency, CRLF line
+//! endings, devices, FIFOs, huge files, links) give a result or a clear error, never a panic or a hang. Kills,
+//! journals and concurrent runs: `crash_recovery.rs`.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("ls").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_tree(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
-}
-
-const SVC: &str = "services/inference";
-
-/// The arguments of a switch of the `registry` fixture to the editable SDK (changes both files).
-fn switch_args() -> Vec<&'static str> {
-    vec![
-        "switch",
-        "--to",
-        "editable",
-        "--package",
-        "ameide-sdk-python",
-        "--path",
-        "packages/ameide_sdk_python",
-        SVC,
-    ]
-}
-
-fn tool(root: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_uvlock-tool"));
-    c.current_dir(root)
-        .env_remove("UVLOCK_TOOL_TEST_PAUSE_AT")
-        .env_remove("UVLOCK_TOOL_TEST_FAIL_AT");
-    c
-}
-
-fn run(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    tool(root)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run uvlock-tool")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// `(pyproject.toml, uv.lock)` bytes of the service.
-fn pair(root: &Path) -> (Vec<u8>, Vec<u8>) {
-    let svc = root.join(SVC);
-    (
-        std::fs::read(svc.join("pyproject.toml")).expect("read pyproject"),
-        std::fs::read(svc.join("uv.lock")).expect("read lock"),
-    )
-}
-
-/// Names in the service directory other than the two files and the package sources.
-fn leftovers(root: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join(SVC))
-        .expect("ls")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !matches!(n.as_str(), "pyproject.toml" | "uv.lock" | "src"))
-        .collect();
-    names.sort();
-    names
-}
-
-fn fresh(form: &str, root: &Path) {
-    copy_tree(&fixtures().join("small").join(form), root);
-}
-
-/// The pair a clean run produces (the "both new files complete" state).
-fn expected_new() -> (Vec<u8>, Vec<u8>) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    fresh("registry", dir.path());
-    let out = run(dir.path(), &switch_args(), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let new = pair(dir.path());
-    assert_ne!(
-        new.0,
-        std::fs::read(
-            fixtures()
-                .join("small/registry")
-                .join(SVC)
-                .join("pyproject.toml")
-        )
-        .expect("read")
-    );
-    new
-}
-
-fn assert_no_panic(o: &Output) {
-    let err = stderr(o);
-    assert!(
-        !err.contains("panicked") && !err.contains("overflow"),
-        "panic: {err}"
-    );
-    assert!(
-        matches!(o.status.code(), Some(0..=3)),
-        "exit {:?}: {err}",
-        o.status
-    );
-}
+use support::*;
 
 // ---------------------------------------------------------------------------------------------------------
 // tmpfs mounts (root on Linux); tests fall back to injected failures where mounting is not possible.
@@ -293,115 +187,6 @@ fn a_failed_second_rename_puts_the_first_file_back() {
         "{:?}",
         leftovers(dir.path())
     );
-}
-
-/// Starts a write that pauses at `stage`, kills it with SIGKILL there, and returns the directory.
-fn killed_at(stage: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    fresh("registry", dir.path());
-    let mut child = tool(dir.path())
-        .args(switch_args())
-        .env("UVLOCK_TOOL_TEST_PAUSE_AT", stage)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let first = lines.next().and_then(Result::ok).unwrap_or_default();
-    assert_eq!(first, format!("uvlock-tool: paused at {stage}"));
-    child.kill().expect("kill -9"); // SIGKILL on Unix
-    let status = child.wait().expect("wait");
-    assert_eq!(
-        std::os::unix::process::ExitStatusExt::signal(&status),
-        Some(9)
-    );
-    dir
-}
-
-#[test]
-fn killed_before_the_commit_point_leaves_the_originals() {
-    let expected = expected_new();
-    let dir = killed_at("temps-written");
-    let root = dir.path();
-    let original = pair(&fixtures().join("small/registry"));
-    assert_eq!(pair(root), original, "originals byte-identical");
-    // Only hidden temporary files are left; the next run ignores them and switches normally.
-    assert!(leftovers(root)
-        .iter()
-        .all(|n| n.starts_with(".uvlock-tool.")));
-    let check = run(root, &[&switch_args()[..], &["--check"]].concat(), &[]);
-    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
-    let out = run(root, &switch_args(), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(pair(root), expected);
-}
-
-#[test]
-fn killed_after_the_commit_point_is_completed_by_the_next_run() {
-    let expected = expected_new();
-    let original = pair(&fixtures().join("small/registry"));
-    for stage in ["journal-written", "renamed-1", "renamed-all"] {
-        let dir = killed_at(stage);
-        let root = dir.path();
-        let on_disk = pair(root);
-        match stage {
-            "journal-written" => assert_eq!(on_disk, original, "{stage}"),
-            "renamed-1" => assert_eq!(on_disk, (expected.0.clone(), original.1.clone())),
-            _ => assert_eq!(on_disk, expected, "{stage}"),
-        }
-        assert!(leftovers(root).contains(&".uvlock-tool.journal".to_string()));
-        // --check and --diff refuse to read a half-replaced pair.
-        let check = run(root, &[&switch_args()[..], &["--check"]].concat(), &[]);
-        assert_eq!(check.status.code(), Some(3), "{stage}: {}", stderr(&check));
-        assert!(
-            stderr(&check)
-                .contains("an interrupted write of pyproject.toml and uv.lock is pending"),
-            "{}",
-            stderr(&check)
-        );
-        // Any write run completes the committed replacement first: both new files, complete.
-        let out = run(root, &switch_args(), &[]);
-        assert_eq!(out.status.code(), Some(0), "{stage}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(
-                "services/inference: completed an interrupted write of pyproject.toml and uv.lock"
-            ),
-            "{}",
-            stderr(&out)
-        );
-        assert_eq!(pair(root), expected, "{stage}");
-        assert!(leftovers(root).is_empty(), "{stage}: {:?}", leftovers(root));
-    }
-}
-
-#[test]
-fn killed_at_random_moments_the_pair_is_old_new_or_completed() {
-    // Not deterministic (the kill lands wherever the process is), hence only checks the invariant.
-    let expected = expected_new();
-    let original = pair(&fixtures().join("small/registry"));
-    for i in 0..20u64 {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        fresh("registry", root);
-        let mut child = tool(root)
-            .args(switch_args())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_micros(200 * i));
-        let _ = child.kill();
-        let _ = child.wait();
-        let now = pair(root);
-        let journal = root.join(SVC).join(".uvlock-tool.journal").exists();
-        assert!(
-            now == original || now == expected || journal,
-            "run {i}: a mixed pair without a journal"
-        );
-        let out = run(root, &switch_args(), &[]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert_eq!(pair(root), expected, "run {i}");
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -618,4 +403,162 @@ fn property_service_order_on_the_command_line_does_not_change_the_bytes() {
             Some(r) => assert!(&result == r, "rotation {rotation}: {services:?}"),
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Inputs that are not regular files, are huge, or are links; arguments that do not go together.
+
+#[test]
+fn from_with_a_local_target_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fresh("registry", dir.path());
+    let before = pair(dir.path());
+    for to in ["editable", "directory"] {
+        let mut args = switch_args();
+        args[2] = to;
+        args.extend(["--from", "services/inference/uv.lock"]);
+        let out = run(dir.path(), &args, &[]);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "error[E104 usage]: --from is only for --to registry (it names the lock to restore the registry entry from), not --to {to}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(pair(dir.path()), before);
+    }
+}
+
+#[test]
+fn devices_fifos_and_huge_files_are_refused_without_hanging() {
+    let limit = Duration::from_secs(60);
+    let mkfifo = |p: &Path| {
+        Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    for (file, make, message) in [
+        (
+            "pyproject.toml",
+            "zero",
+            "is a character device, not a regular file; refusing to read it",
+        ),
+        (
+            "uv.lock",
+            "zero",
+            "is a character device, not a regular file; refusing to read it",
+        ),
+        (
+            "pyproject.toml",
+            "fifo",
+            "is a FIFO, not a regular file; refusing to read it",
+        ),
+        (
+            "uv.lock",
+            "fifo",
+            "is a FIFO, not a regular file; refusing to read it",
+        ),
+        (
+            "uv.lock",
+            "huge",
+            "is 67108865 bytes; uvlock-tool reads files of at most 64 MiB",
+        ),
+        ("uv.lock", "dir", "is a directory, not a regular file"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fresh("registry", root);
+        let path = root.join(SVC).join(file);
+        std::fs::remove_file(&path).expect("rm");
+        match make {
+            "zero" => std::os::unix::fs::symlink("/dev/zero", &path).expect("ln"),
+            "fifo" if !mkfifo(&path) => continue,
+            "fifo" => {}
+            "huge" => std::fs::File::create(&path)
+                .and_then(|f| f.set_len((64 << 20) + 1))
+                .expect("sparse file"),
+            _ => std::fs::create_dir(&path).expect("mkdir"),
+        }
+        for extra in [&[][..], &["--check"]] {
+            let out = run_bounded(root, &[&switch_args()[..], extra].concat(), limit);
+            assert_no_panic(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(3),
+                "{file} {make}: {}",
+                stderr(&out)
+            );
+            assert!(
+                stderr(&out).contains(&format!("error[E101 io]: {SVC}/{file}: {message}")),
+                "{file} {make}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    // The local package's pyproject and the reference lock go through the same reader.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    fresh("registry", root);
+    let sdk = root.join("packages/ameide_sdk_python/pyproject.toml");
+    std::fs::remove_file(&sdk).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", &sdk).expect("ln");
+    let out = run_bounded(root, &switch_args(), limit);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[E104 usage]: packages/ameide_sdk_python/pyproject.toml: cannot read the local package's pyproject.toml (--path): is a character device"), "{}", stderr(&out));
+    let fifo = root.join("ref.lock");
+    if mkfifo(&fifo) {
+        let args = [
+            "switch",
+            "--to",
+            "registry",
+            "--package",
+            "ameide-sdk-python",
+            "--path",
+            "packages/ameide_sdk_python",
+            "--from",
+            "ref.lock",
+            SVC,
+        ];
+        let out = run_bounded(root, &args, limit);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("error[E101 io]: ref.lock: is a FIFO"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_pyproject_that_is_a_link_is_not_replaced_by_a_file() {
+    // uv writes through a link (a plain write of the target); uvlock-tool replaces files atomically in their
+    // directory, which would turn the link into a file: it refuses instead, and reading through it is fine.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    fresh("registry", root);
+    let svc = root.join(SVC);
+    std::fs::rename(
+        svc.join("pyproject.toml"),
+        root.join("shared-pyproject.toml"),
+    )
+    .expect("mv");
+    std::os::unix::fs::symlink("../../shared-pyproject.toml", svc.join("pyproject.toml"))
+        .expect("ln");
+    let check = run(root, &switch_with(&["--check"]), &[]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let out = run(root, &switch_args(), &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("error[E101 io]: {SVC}/pyproject.toml: is a symbolic link; uvlock-tool replaces pyproject.toml and uv.lock atomically")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(svc
+        .join("pyproject.toml")
+        .symlink_metadata()
+        .expect("stat")
+        .is_symlink());
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
 }

@@ -205,7 +205,7 @@ fn reverse_without_reference_is_refused() {
         .expect_err("needs --from");
     assert_eq!(err.refusal(), Some(Refusal::NoReference));
     assert!(err.to_string().contains("error[E011 no-reference]: reverting to the registry needs the registry entry for ameide-sdk-python==2.10.1; pass --from"), "{err}");
-    assert!(err.to_string().contains("hint: run `uv lock`"));
+    assert!(err.to_string().contains("hint: pass --from"), "{err}");
 }
 
 #[test]

@@ -132,7 +132,7 @@ impl Encoder<'_> {
             });
         }
         for name in &m.reserved_names {
-            bytes_field(10, name.as_bytes(), out);
+            bytes_field(10, name, out);
         }
         if let Some(v) = m.visibility.filter(|&v| v != 0) {
             int32_field(11, v, out);
@@ -225,7 +225,7 @@ impl Encoder<'_> {
             });
         }
         for name in &e.reserved_names {
-            bytes_field(5, name.as_bytes(), out);
+            bytes_field(5, name, out);
         }
         if let Some(v) = e.visibility.filter(|&v| v != 0) {
             int32_field(6, v, out);

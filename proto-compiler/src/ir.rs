@@ -213,7 +213,8 @@ pub struct MessageProto {
     pub options: Options,
     pub oneof_decl: Vec<OneofProto>,
     pub reserved_range: Vec<RangeProto>,
-    pub reserved_name: Vec<String>,
+    /// Bytes: a reserved name written as a string literal may be any bytes (protoc keeps them).
+    pub reserved_name: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
 }
 
@@ -263,7 +264,8 @@ pub struct EnumProto {
     pub value: Vec<EnumValueProto>,
     pub options: Options,
     pub reserved_range: Vec<RangeProto>,
-    pub reserved_name: Vec<String>,
+    /// Bytes: a reserved name written as a string literal may be any bytes (protoc keeps them).
+    pub reserved_name: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
 }
 

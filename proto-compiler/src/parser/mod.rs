@@ -104,7 +104,8 @@ pub struct ParseMessage {
     pub severity: crate::diagnostics::Severity,
     pub line: i32,
     pub column: i32,
-    pub message: String,
+    /// Bytes: a warning may quote a string literal that is not UTF-8.
+    pub message: Vec<u8>,
 }
 
 /// The result of parsing one file.
@@ -375,7 +376,7 @@ impl<'a> Parser<'a> {
                 severity: crate::diagnostics::Severity::Error,
                 line: e.line,
                 column: e.column,
-                message: e.message,
+                message: e.message.into_bytes(),
             });
         }
     }
@@ -385,7 +386,7 @@ impl<'a> Parser<'a> {
             severity: crate::diagnostics::Severity::Error,
             line,
             column,
-            message: message.to_string(),
+            message: message.into(),
         });
         self.had_errors = true;
     }
@@ -393,13 +394,13 @@ impl<'a> Parser<'a> {
         let t = self.cur();
         self.error_at(t.line, t.column, message);
     }
-    fn warning_at(&mut self, line: i32, column: i32, message: &str) {
+    fn warning_at(&mut self, line: i32, column: i32, message: impl Into<Vec<u8>>) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
             severity: crate::diagnostics::Severity::Warning,
             line,
             column,
-            message: message.to_string(),
+            message: message.into(),
         });
     }
 
@@ -518,7 +519,8 @@ impl<'a> Parser<'a> {
                 message: format!(
                     "No edition or syntax specified for the proto file: {}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)",
                     file.name
-                ),
+                )
+                .into_bytes(),
             });
             self.syntax = "proto2".into();
         }

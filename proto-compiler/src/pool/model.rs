@@ -141,7 +141,7 @@ pub struct MessageDesc {
     pub extension_ranges: Vec<ExtensionRange>,
     /// (start, end exclusive, element)
     pub reserved_ranges: Vec<(i32, i32, ElemId)>,
-    pub reserved_names: Vec<String>,
+    pub reserved_names: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
     pub options: OptionsSlot,
     pub map_entry: bool,
@@ -245,7 +245,7 @@ pub struct EnumDesc {
     pub values: Vec<ValueId>,
     /// (start, end inclusive, element)
     pub reserved_ranges: Vec<(i32, i32, ElemId)>,
-    pub reserved_names: Vec<String>,
+    pub reserved_names: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
     pub options: OptionsSlot,
 }

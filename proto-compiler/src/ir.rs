@@ -144,7 +144,8 @@ pub enum OptionValue {
     Negative(i64),
     Double(f64),
     String(Vec<u8>),
-    Aggregate(String),
+    /// The `{ ... }` text, as bytes.
+    Aggregate(Vec<u8>),
 }
 
 /// One part of an option name: `foo` or `(foo.bar)`.

@@ -39,18 +39,26 @@ impl<'p> Builder<'p> {
         };
         let mut parser = TextParser {
             builder: self,
-            lexer: Lexer::new(text.as_bytes()),
+            lexer: Lexer::for_text_format(text),
             errors: Vec::new(),
             recursion: RECURSION_LIMIT,
         };
         parser.lexer.next_token();
-        let mut message = DynMessage::default();
+        let mut message = DynMessage {
+            message_set: parser
+                .pool_of(leaf.side)
+                .message(message_type)
+                .options
+                .msg
+                .get_bool(1),
+            ..DynMessage::default()
+        };
         let mut ok = parser.parse_all(leaf.side, message_type, &mut message);
         if ok {
             let mut missing = Vec::new();
             parser.missing_required(leaf.side, message_type, &message, "", &mut missing);
             if !missing.is_empty() {
-                parser.errors.push(format!(
+                parser.report(format!(
                     "Message missing required fields: {}",
                     missing.join(", ")
                 ));
@@ -59,11 +67,9 @@ impl<'p> Builder<'p> {
         }
         let errors = std::mem::take(&mut parser.errors);
         if !ok {
-            let message = format!(
-                "Error while parsing option value for \"{}\": {}",
-                f.name(),
-                errors.join("; ")
-            );
+            let mut message =
+                format!("Error while parsing option value for \"{}\": ", f.name()).into_bytes();
+            message.extend(errors.join(&b"; "[..]));
             self.error(option.id, ErrorLocation::OptionValue, message);
             return false;
         }
@@ -82,7 +88,8 @@ impl<'p> Builder<'p> {
 struct TextParser<'b, 'p> {
     builder: &'b mut Builder<'p>,
     lexer: Lexer<'b>,
-    errors: Vec<String>,
+    /// Bytes: a message may quote a token of a file that is not UTF-8.
+    errors: Vec<Vec<u8>>,
     recursion: i32,
 }
 
@@ -101,11 +108,17 @@ impl<'b, 'p> TextParser<'b, 'p> {
         self.lexer
             .errors
             .drain(..)
-            .for_each(|e| self.errors.push(e.message));
+            .for_each(|e| self.errors.push(e.message.into_bytes()));
     }
-    fn report(&mut self, message: String) -> bool {
-        self.errors.push(message);
+    fn report(&mut self, message: impl Into<Vec<u8>>) -> bool {
+        self.errors.push(message.into());
         false
+    }
+    /// `before`, then the current token's text as written (protoc quotes its bytes), then `after`.
+    fn report_token(&mut self, before: &str, after: &str) -> bool {
+        let token = self.lexer.text(self.lexer.current());
+        let message = [before.as_bytes(), token, after.as_bytes()].concat();
+        self.report(message)
     }
     fn try_consume(&mut self, s: &str) -> bool {
         if self.looking_at(s) {
@@ -119,8 +132,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if self.try_consume(s) {
             return true;
         }
-        let found = self.text();
-        self.report(format!("Expected \"{s}\", found \"{found}\"."))
+        self.report_token(&format!("Expected \"{s}\", found \""), "\".")
     }
 
     fn pool_of(&self, side: Side) -> &crate::pool::Pool {
@@ -145,8 +157,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
     ) -> bool {
         while !self.looking_at(">") && !self.looking_at("}") {
             if self.kind() == TokenKind::End {
-                let found = self.text();
-                return self.report(format!("Expected \"{delimiter}\", found \"{found}\"."));
+                return self.report_token(&format!("Expected \"{delimiter}\", found \""), "\".");
             }
             if !self.consume_field(side, message_type, message) {
                 return false;
@@ -177,10 +188,11 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if !self.looking_at("]") {
             let token = self.lexer.text(self.lexer.current());
             let found = match self.kind() {
-                TokenKind::String => String::from_utf8_lossy(&token[..1]).into_owned(),
-                _ => String::from_utf8_lossy(token).into_owned(),
+                TokenKind::String => &token[..1],
+                _ => token,
             };
-            self.report(format!("Expected \"]\", found \"{found}\"."));
+            let message = [&b"Expected \"]\", found \""[..], found, b"\"."].concat();
+            self.report(message);
             return None;
         }
         self.next();
@@ -189,11 +201,11 @@ impl<'b, 'p> TextParser<'b, 'p> {
             Some(slash) => (text[..=slash].to_string(), text[slash + 1..].to_string()),
         };
         if prefix == "/" {
-            self.report("Type URL prefix is empty".into());
+            self.report("Type URL prefix is empty");
             return None;
         }
         if prefix.starts_with('/') {
-            self.report("Type URL starts with \"/\"".into());
+            self.report("Type URL starts with \"/\"");
             return None;
         }
         for identifier in name.split('.') {
@@ -223,11 +235,14 @@ impl<'b, 'p> TextParser<'b, 'p> {
                     return None;
                 }
                 let pool = &*self.builder.pool;
+                // protoc compares `type()` and `label_` as feature post-processing left them (a delimited
+                // extension is a group, an inherited `LEGACY_REQUIRED` one required)
                 pool.message(foreign).extensions.iter().copied().find(|&e| {
                     let d = pool.field(e);
                     d.containing_type == Some(message_type)
-                        && d.field_type == Some(FieldType::Message)
+                        && d.effective_type() == Some(FieldType::Message)
                         && d.label == Label::Optional
+                        && !d.resolved_required
                         && d.type_ref == TypeRef::Message(foreign)
                 })
             }
@@ -245,7 +260,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 return false;
             };
             if !prefix.is_empty() {
-                return self.report("Extension name contains \"/\"".into());
+                return self.report("Extension name contains \"/\"");
             }
             match self.find_extension(side, message_type, &name) {
                 Some(f) => (f, name),
@@ -257,8 +272,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
             }
         } else {
             if self.kind() != TokenKind::Identifier {
-                let got = self.text();
-                return self.report(format!("Expected identifier, got: {got}"));
+                return self.report_token("Expected identifier, got: ", "");
             }
             let name = self.text();
             self.next();
@@ -366,6 +380,9 @@ impl<'b, 'p> TextParser<'b, 'p> {
             if !self.consume_message(side, m, &mut child, delimiter) {
                 return false;
             }
+            if self.pool_of(side).message(m).map_entry {
+                fill_map_entry(self.pool_of(side), m, &mut child);
+            }
             self.recursion += 1;
             let value = if desc.effective_type() == Some(FieldType::Group) {
                 Val::Group(child)
@@ -417,8 +434,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
             }
             FieldType::String | FieldType::Bytes => {
                 if self.kind() != TokenKind::String {
-                    let got = self.text();
-                    return self.report(format!("Expected string, got: {got}"));
+                    return self.report_token("Expected string, got: ", "");
                 }
                 let mut s = Vec::new();
                 while self.kind() == TokenKind::String {
@@ -435,8 +451,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
                     Val::Varint(v)
                 } else {
                     if self.kind() != TokenKind::Identifier {
-                        let got = self.text();
-                        return self.report(format!("Expected identifier, got: {got}"));
+                        return self.report_token("Expected identifier, got: ", "");
                     }
                     let value = self.text();
                     self.next();
@@ -458,6 +473,13 @@ impl<'b, 'p> TextParser<'b, 'p> {
             },
             FieldType::Message | FieldType::Group => return false,
         };
+        // a field without presence holding its zero is not set (`HasField` is false, nothing is written);
+        // a float's zero is +0.0 only, by its bits
+        let zero = matches!(value, Val::Varint(0) | Val::Fixed32(0) | Val::Fixed64(0))
+            || matches!(&value, Val::Bytes(b) if b.is_empty());
+        if zero && !desc.is_repeated() && !desc.has_presence() {
+            return true;
+        }
         let packed = desc.label == Label::Repeated
             && crate::options::field_is_packed(self.pool_of(side), field);
         push(message, desc, value, packed);
@@ -484,8 +506,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 .map(|x| pool.value(x).number);
             (v.to_string(), found, Some(v))
         } else {
-            let got = self.text();
-            self.report(format!("Expected integer or identifier, got: {got}"));
+            self.report_token("Expected integer or identifier, got: ", "");
             return None;
         };
         if let Some(v) = found {
@@ -505,8 +526,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
 
     fn consume_unsigned(&mut self, max: u64) -> Option<u64> {
         if self.kind() != TokenKind::Integer {
-            let got = self.text();
-            self.report(format!("Expected integer, got: {got}"));
+            self.report_token("Expected integer, got: ", "");
             return None;
         }
         let text = self.text();
@@ -566,8 +586,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 v
             }
             _ => {
-                let got = self.text();
-                self.report(format!("Expected double, got: {got}"));
+                self.report_token("Expected double, got: ", "");
                 return None;
             }
         };
@@ -580,7 +599,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
             return false;
         };
         if prefix.is_empty() {
-            return self.report("Type URL prefix is missing".into());
+            return self.report("Type URL prefix is missing");
         }
         let url = format!("{prefix}{name}");
         self.try_consume(":");
@@ -604,7 +623,16 @@ impl<'b, 'p> TextParser<'b, 'p> {
         } else {
             return false;
         };
-        let mut value = DynMessage::default();
+        let mut value = DynMessage {
+            message_set: self
+                .builder
+                .pool
+                .message(value_type)
+                .options
+                .msg
+                .get_bool(1),
+            ..DynMessage::default()
+        };
         if !self.consume_message(Side::Current, value_type, &mut value, delimiter) {
             return false;
         }
@@ -618,12 +646,16 @@ impl<'b, 'p> TextParser<'b, 'p> {
             ));
         }
         if message.has(1) || message.has(2) {
-            return self.report("Non-repeated Any specified multiple times.".into());
+            return self.report("Non-repeated Any specified multiple times.");
         }
         let _ = message_type;
         let _ = side;
         message.set(1, Val::Bytes(url.into_bytes()));
-        message.set(2, Val::Bytes(value.to_bytes()));
+        // `value` is a proto3 bytes field: an empty message leaves it unset
+        let value = value.to_bytes();
+        if !value.is_empty() {
+            message.set(2, Val::Bytes(value));
+        }
         let _ = self.try_consume(";") || self.try_consume(",");
         true
     }
@@ -661,6 +693,33 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 }
             }
         }
+    }
+}
+
+/// protoc writes both fields of a map entry even where the literal leaves one out (wire_format.cc: "Map entry
+/// fields always need to be serialized"): an absent key or value is written with its default.
+fn fill_map_entry(pool: &crate::pool::Pool, entry: MsgId, message: &mut DynMessage) {
+    for &f in &pool.message(entry).fields {
+        let d = pool.field(f);
+        if message.has(d.number as u32) {
+            continue;
+        }
+        let default = match d.effective_type() {
+            Some(FieldType::Fixed32 | FieldType::Sfixed32 | FieldType::Float) => Val::Fixed32(0),
+            Some(FieldType::Fixed64 | FieldType::Sfixed64 | FieldType::Double) => Val::Fixed64(0),
+            Some(FieldType::String | FieldType::Bytes) => Val::Bytes(Vec::new()),
+            Some(FieldType::Message) => Val::Message(DynMessage::default()),
+            Some(FieldType::Group) => Val::Group(DynMessage::default()),
+            Some(FieldType::Enum) => {
+                let first = match d.type_ref {
+                    TypeRef::Enum(e) => pool.enum_type(e).values.first().copied(),
+                    _ => None,
+                };
+                Val::Varint(first.map_or(0, |v| pool.value(v).number as i64 as u64))
+            }
+            _ => Val::Varint(0),
+        };
+        message.set(d.number as u32, default);
     }
 }
 

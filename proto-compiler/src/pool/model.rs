@@ -205,8 +205,19 @@ impl FieldDesc {
     pub fn is_repeated(&self) -> bool {
         self.label == Label::Repeated
     }
+    /// protoc's `is_required()`: the resolved `field_presence` alone, so also a repeated or oneof field under
+    /// an inherited `LEGACY_REQUIRED` (proto2's `required` label infers that feature).
     pub fn is_required(&self) -> bool {
-        self.label == Label::Required || self.resolved_required
+        self.options.features.field_presence() == crate::features::LEGACY_REQUIRED
+    }
+    /// protoc's `has_presence()`: singular fields with explicit presence, messages, oneof members (proto3
+    /// `optional` included), extensions.
+    pub fn has_presence(&self) -> bool {
+        !self.is_repeated()
+            && (matches!(self.type_ref, TypeRef::Message(_))
+                || self.oneof.is_some()
+                || self.is_extension
+                || self.options.features.field_presence() != crate::features::IMPLICIT)
     }
     /// The effective type (group when delimited).
     pub fn effective_type(&self) -> Option<FieldType> {

@@ -4,7 +4,8 @@
 //! `file: message` for one without a position, and puts `warning: ` before the message of a warning. Lines and
 //! columns are 1-based; a column counts bytes, a tab advancing to the next multiple of 8 (the tokenizer's
 //! `kTabWidth`). `file` is the name protoc prints: the file's path on disk when it was found through an include
-//! directory, else the name as given.
+//! directory, else the name as given. Messages are bytes: protoc prints the names and strings it quotes as
+//! written, also when they are not UTF-8 (a string literal may hold any byte through escapes).
 
 use std::fmt;
 
@@ -68,14 +69,15 @@ pub struct Diagnostic {
     /// The file name protoc prints (for protoc's own command-line lines, the text before the first `": "`).
     pub file: String,
     pub position: Option<Position>,
-    pub message: String,
+    /// protoc's bytes (UTF-8 unless it quotes a string literal that is not).
+    pub message: Vec<u8>,
 }
 
 impl Diagnostic {
     pub fn error(
         file: impl Into<String>,
         position: Option<Position>,
-        message: impl Into<String>,
+        message: impl Into<Vec<u8>>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -88,7 +90,7 @@ impl Diagnostic {
     pub fn warning(
         file: impl Into<String>,
         position: Option<Position>,
-        message: impl Into<String>,
+        message: impl Into<Vec<u8>>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -109,20 +111,30 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Exactly protoc's stderr line (without the newline), byte for byte.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.file.len() + self.message.len() + 24);
+        if self.severity != Severity::Log {
+            out.extend_from_slice(self.file.as_bytes());
+            if let Some(p) = self.position {
+                out.extend_from_slice(format!(":{}:{}", p.line, p.column).as_bytes());
+            }
+            out.extend_from_slice(match self.severity {
+                Severity::Warning => b": warning: ",
+                Severity::Error | Severity::Log => b": ",
+            });
+        }
+        out.extend_from_slice(&self.message);
+        out
+    }
+}
+
 impl fmt::Display for Diagnostic {
-    /// Exactly protoc's stderr line (without the newline).
+    /// protoc's stderr line (without the newline); bytes that are not UTF-8 shown as U+FFFD (`to_bytes` has
+    /// them raw).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.severity == Severity::Log {
-            return f.write_str(&self.message);
-        }
-        f.write_str(&self.file)?;
-        if let Some(p) = self.position {
-            write!(f, ":{}:{}", p.line, p.column)?;
-        }
-        match self.severity {
-            Severity::Warning => write!(f, ": warning: {}", self.message),
-            Severity::Error | Severity::Log => write!(f, ": {}", self.message),
-        }
+        f.write_str(&String::from_utf8_lossy(&self.to_bytes()))
     }
 }
 
@@ -144,6 +156,12 @@ mod tests {
         assert_eq!(
             Diagnostic::warning("a.proto", Some(at), "Import b.proto is unused.").to_string(),
             "a.proto:3:7: warning: Import b.proto is unused."
+        );
+        let raw = Diagnostic::warning("a.proto", None, b"Reserved name \"\xff\"".to_vec());
+        assert_eq!(raw.to_bytes(), b"a.proto: warning: Reserved name \"\xff\"");
+        assert_eq!(
+            raw.to_string(),
+            "a.proto: warning: Reserved name \"\u{fffd}\""
         );
         let line = "Could not make proto path relative: x: No such file or directory";
         assert_eq!(Diagnostic::line(line.to_string()).to_string(), line);

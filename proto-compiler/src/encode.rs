@@ -132,7 +132,7 @@ impl Encoder<'_> {
             });
         }
         for name in &m.reserved_names {
-            bytes_field(10, name.as_bytes(), out);
+            bytes_field(10, name, out);
         }
         if let Some(v) = m.visibility.filter(|&v| v != 0) {
             int32_field(11, v, out);
@@ -152,7 +152,13 @@ impl Encoder<'_> {
             }
         }
         int32_field(3, f.number, out);
-        int32_field(4, f.label as i32, out);
+        // `CopyTo`: editions have no required label; a field that `is_required()` is written optional
+        let label = if !self.legacy && f.is_required() {
+            crate::ir::Label::Optional
+        } else {
+            f.label
+        };
+        int32_field(4, label as i32, out);
         if let Some(t) = f.effective_type() {
             let t = if t == crate::ir::FieldType::Group && !self.legacy {
                 crate::ir::FieldType::Message
@@ -225,7 +231,7 @@ impl Encoder<'_> {
             });
         }
         for name in &e.reserved_names {
-            bytes_field(5, name.as_bytes(), out);
+            bytes_field(5, name, out);
         }
         if let Some(v) = e.visibility.filter(|&v| v != 0) {
             int32_field(6, v, out);

@@ -144,7 +144,8 @@ pub enum OptionValue {
     Negative(i64),
     Double(f64),
     String(Vec<u8>),
-    Aggregate(String),
+    /// The `{ ... }` text, as bytes.
+    Aggregate(Vec<u8>),
 }
 
 /// One part of an option name: `foo` or `(foo.bar)`.
@@ -213,7 +214,8 @@ pub struct MessageProto {
     pub options: Options,
     pub oneof_decl: Vec<OneofProto>,
     pub reserved_range: Vec<RangeProto>,
-    pub reserved_name: Vec<String>,
+    /// Bytes: a reserved name written as a string literal may be any bytes (protoc keeps them).
+    pub reserved_name: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
 }
 
@@ -263,7 +265,8 @@ pub struct EnumProto {
     pub value: Vec<EnumValueProto>,
     pub options: Options,
     pub reserved_range: Vec<RangeProto>,
-    pub reserved_name: Vec<String>,
+    /// Bytes: a reserved name written as a string literal may be any bytes (protoc keeps them).
+    pub reserved_name: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
 }
 

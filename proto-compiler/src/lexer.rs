@@ -85,6 +85,9 @@ pub struct Lexer<'a> {
     current: Token,
     previous: Token,
     pub errors: Vec<LexError>,
+    /// `SH_COMMENT_STYLE` (`#` to the end of the line, `/` a symbol), as protoc's text format parser sets it;
+    /// otherwise `CPP_COMMENT_STYLE` (`//` and `/* */`).
+    sh_comments: bool,
 }
 
 enum CommentStart {
@@ -104,6 +107,15 @@ impl<'a> Lexer<'a> {
             current: Token::START,
             previous: Token::START,
             errors: Vec::new(),
+            sh_comments: false,
+        }
+    }
+
+    /// The tokenizer as protoc's text format parser configures it (aggregate option values): `#` comments.
+    pub fn for_text_format(buf: &'a [u8]) -> Lexer<'a> {
+        Lexer {
+            sh_comments: true,
+            ..Lexer::new(buf)
         }
     }
 
@@ -342,6 +354,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn try_consume_comment_start(&mut self) -> CommentStart {
+        if self.sh_comments {
+            return if self.try_consume(b'#') {
+                CommentStart::Line
+            } else {
+                CommentStart::None
+            };
+        }
         if self.try_consume(b'/') {
             if self.try_consume(b'/') {
                 CommentStart::Line

@@ -203,7 +203,7 @@ pub fn resolve_inputs(
             }
             match tree.disk_to_virtual(input) {
                 Ok(virtual_file) => Ok(virtual_file),
-                Err(no_mapping) if no_mapping.message.contains("File does not reside") => {
+                Err(no_mapping) if no_mapping.to_string().contains("File does not reside") => {
                     if tree.disk_file(input).is_some() {
                         Ok(input.clone())
                     } else {

@@ -31,6 +31,9 @@ pub struct DynMessage {
     pub unknown: Vec<u8>,
     /// `message_set_wire_format`: extensions are written as MessageSet items.
     pub message_set: bool,
+    /// Fields written although not set, with their default: a map entry's key and value are always written
+    /// (wire_format.cc: "Map entry fields always need to be serialized").
+    pub written_unset: BTreeMap<u32, Val>,
 }
 
 /// How a known field is encoded, from the schema a message is parsed with.
@@ -124,6 +127,17 @@ impl DynMessage {
 
     /// Writes the message as C++ serializes it.
     pub fn serialize(&self, out: &mut Vec<u8>) {
+        if !self.written_unset.is_empty() {
+            let mut all = self.clone();
+            for (number, value) in std::mem::take(&mut all.written_unset) {
+                all.known.entry(number).or_insert(KnownField {
+                    values: vec![value],
+                    packed: false,
+                });
+            }
+            all.serialize(out);
+            return;
+        }
         if self.message_set {
             self.serialize_message_set(out);
             return;

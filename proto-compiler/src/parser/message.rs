@@ -362,7 +362,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn parse_reserved_names(
         &mut self,
-        names: &mut Vec<String>,
+        names: &mut Vec<Vec<u8>>,
         parent: usize,
         error: &str,
     ) -> bool {
@@ -371,15 +371,19 @@ impl<'a> Parser<'a> {
             let (line, column) = (self.cur().line, self.cur().column);
             let mut name = Vec::new();
             let consumed = self.consume_string(&mut name, error);
-            names.push(String::from_utf8_lossy(&name).into_owned());
+            // protoc adds the name before parsing it (an empty one on failure)
+            names.push(name);
             req!(consumed);
-            if !crate::lexer::is_identifier(&name) {
-                let text = String::from_utf8_lossy(&name).into_owned();
-                self.warning_at(
-                    line,
-                    column,
-                    &format!("Reserved name \"{text}\" is not a valid identifier."),
-                );
+            let name = names.last().map(Vec::as_slice).unwrap_or_default();
+            if !crate::lexer::is_identifier(name) {
+                // quoted as written, UTF-8 or not
+                let message = [
+                    &b"Reserved name \""[..],
+                    name,
+                    b"\" is not a valid identifier.",
+                ]
+                .concat();
+                self.warning_at(line, column, message);
             }
             self.end(loc);
             if !self.try_consume(",") {
@@ -392,7 +396,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn parse_reserved_identifiers(
         &mut self,
-        names: &mut Vec<String>,
+        names: &mut Vec<Vec<u8>>,
         parent: usize,
         error: &str,
     ) -> bool {
@@ -400,7 +404,7 @@ impl<'a> Parser<'a> {
             let loc = self.loc(Some(parent), &[names.len() as i32]);
             let mut name = String::new();
             let consumed = self.consume_identifier(&mut name, error);
-            names.push(name);
+            names.push(name.into_bytes());
             req!(consumed);
             self.end(loc);
             if !self.try_consume(",") {

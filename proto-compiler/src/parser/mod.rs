@@ -104,7 +104,8 @@ pub struct ParseMessage {
     pub severity: crate::diagnostics::Severity,
     pub line: i32,
     pub column: i32,
-    pub message: String,
+    /// Bytes: a warning may quote a string literal that is not UTF-8.
+    pub message: Vec<u8>,
 }
 
 /// The result of parsing one file.
@@ -375,17 +376,17 @@ impl<'a> Parser<'a> {
                 severity: crate::diagnostics::Severity::Error,
                 line: e.line,
                 column: e.column,
-                message: e.message,
+                message: e.message.into_bytes(),
             });
         }
     }
-    fn error_at(&mut self, line: i32, column: i32, message: &str) {
+    fn error_at(&mut self, line: i32, column: i32, message: impl AsRef<[u8]>) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
             severity: crate::diagnostics::Severity::Error,
             line,
             column,
-            message: message.to_string(),
+            message: message.as_ref().to_vec(),
         });
         self.had_errors = true;
     }
@@ -393,13 +394,13 @@ impl<'a> Parser<'a> {
         let t = self.cur();
         self.error_at(t.line, t.column, message);
     }
-    fn warning_at(&mut self, line: i32, column: i32, message: &str) {
+    fn warning_at(&mut self, line: i32, column: i32, message: impl Into<Vec<u8>>) {
         self.drain_lexer();
         self.messages.push(ParseMessage {
             severity: crate::diagnostics::Severity::Warning,
             line,
             column,
-            message: message.to_string(),
+            message: message.into(),
         });
     }
 
@@ -518,7 +519,8 @@ impl<'a> Parser<'a> {
                 message: format!(
                     "No edition or syntax specified for the proto file: {}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)",
                     file.name
-                ),
+                )
+                .into_bytes(),
             });
             self.syntax = "proto2".into();
         }
@@ -551,9 +553,13 @@ impl<'a> Parser<'a> {
         req!(self.consume_string(&mut syntax, "Expected syntax identifier."));
         req!(self.consume_end_of_declaration(";", Some(loc)));
         self.end(loc);
-        let syntax = String::from_utf8_lossy(&syntax).into_owned();
+        // quoted in errors as written, UTF-8 or not
+        let quoted = |before: &[u8], after: &[u8]| [before, &syntax, after].concat();
         if has_edition {
-            match Edition::from_name(&syntax) {
+            match std::str::from_utf8(&syntax)
+                .ok()
+                .and_then(Edition::from_name)
+            {
                 Some(edition)
                     if !matches!(
                         edition,
@@ -568,18 +574,21 @@ impl<'a> Parser<'a> {
                     self.error_at(
                         syntax_token.line,
                         syntax_token.column,
-                        &format!("Unknown edition \"{syntax}\"."),
+                        quoted(b"Unknown edition \"", b"\"."),
                     );
                     false
                 }
             }
         } else {
-            self.syntax = syntax.clone();
-            if syntax != "proto2" && syntax != "proto3" {
+            self.syntax = String::from_utf8_lossy(&syntax).into_owned();
+            if syntax != b"proto2" && syntax != b"proto3" {
                 self.error_at(
                     syntax_token.line,
                     syntax_token.column,
-                    &format!("Unrecognized syntax identifier \"{syntax}\".  This parser only recognizes \"proto2\" and \"proto3\"."),
+                    quoted(
+                        b"Unrecognized syntax identifier \"",
+                        b"\".  This parser only recognizes \"proto2\" and \"proto3\".",
+                    ),
                 );
                 return false;
             }

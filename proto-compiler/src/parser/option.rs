@@ -101,7 +101,7 @@ impl<'a> Parser<'a> {
             TokenKind::Symbol => {
                 if self.looking_at("{") {
                     self.add_path(value_loc, path::OPTION_AGGREGATE);
-                    let mut value = String::new();
+                    let mut value = Vec::new();
                     req!(self.parse_uninterpreted_block(&mut value));
                     option.value = OptionValue::Aggregate(value);
                 } else {
@@ -191,8 +191,9 @@ impl<'a> Parser<'a> {
         true
     }
 
-    /// The text of an aggregate value `{ ... }`: its tokens joined by single spaces, braces excluded.
-    fn parse_uninterpreted_block(&mut self, value: &mut String) -> bool {
+    /// The text of an aggregate value `{ ... }`: its tokens joined by single spaces, braces excluded; bytes,
+    /// since a string token keeps the file's bytes, UTF-8 or not.
+    fn parse_uninterpreted_block(&mut self, value: &mut Vec<u8>) -> bool {
         req!(self.consume("{"));
         let mut depth = 1;
         while !self.at_end() {
@@ -206,9 +207,9 @@ impl<'a> Parser<'a> {
                 }
             }
             if !value.is_empty() {
-                value.push(' ');
+                value.push(b' ');
             }
-            value.push_str(&String::from_utf8_lossy(self.cur_text()));
+            value.extend_from_slice(self.cur_text());
             self.advance();
         }
         self.error("Unexpected end of stream while parsing aggregate value.");

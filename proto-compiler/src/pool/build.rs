@@ -237,11 +237,16 @@ impl<'p> Builder<'p> {
         }
         let mut reserved_names = std::collections::HashSet::new();
         for name in &proto.reserved_name {
-            if !reserved_names.insert(name.as_str()) {
+            if !reserved_names.insert(name.as_slice()) {
                 self.error(
                     proto.id,
                     ErrorLocation::Name,
-                    format!("Field name \"{name}\" is reserved multiple times."),
+                    [
+                        &b"Field name \""[..],
+                        name,
+                        b"\" is reserved multiple times.",
+                    ]
+                    .concat(),
                 );
             }
         }
@@ -283,7 +288,7 @@ impl<'p> Builder<'p> {
                     );
                 }
             }
-            if reserved_names.contains(field.name.as_str()) {
+            if reserved_names.contains(field.name.as_bytes()) {
                 self.error(
                     field.id,
                     ErrorLocation::Name,

@@ -87,7 +87,7 @@ pub struct Builder<'p> {
 
 impl<'p> Builder<'p> {
     /// `AddError` at an element's recorded position.
-    pub fn error(&mut self, elem: ElemId, kind: ErrorLocation, message: impl Into<String>) {
+    pub fn error(&mut self, elem: ElemId, kind: ErrorLocation, message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find(elem, kind);
         self.diagnostics.push(Diagnostic::error(
             self.display_name.clone(),
@@ -98,7 +98,7 @@ impl<'p> Builder<'p> {
     }
 
     /// `AddError` about an import (located by the import's name).
-    pub fn import_error(&mut self, import: &str, message: impl Into<String>) {
+    pub fn import_error(&mut self, import: &str, message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find_import(import);
         self.diagnostics.push(Diagnostic::error(
             self.display_name.clone(),
@@ -108,7 +108,7 @@ impl<'p> Builder<'p> {
         self.had_errors = true;
     }
 
-    pub fn warning(&mut self, elem: ElemId, kind: ErrorLocation, message: impl Into<String>) {
+    pub fn warning(&mut self, elem: ElemId, kind: ErrorLocation, message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find(elem, kind);
         self.diagnostics.push(Diagnostic::warning(
             self.display_name.clone(),
@@ -117,7 +117,7 @@ impl<'p> Builder<'p> {
         ));
     }
 
-    pub fn import_warning(&mut self, import: &str, message: impl Into<String>) {
+    pub fn import_warning(&mut self, import: &str, message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find_import(import);
         self.diagnostics.push(Diagnostic::warning(
             self.display_name.clone(),

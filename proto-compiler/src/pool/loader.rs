@@ -128,7 +128,7 @@ impl Driver<'_> {
                 Severity::Error => Diagnostic::error(display, position, m.message.clone()),
                 Severity::Warning => Diagnostic::warning(display, position, m.message.clone()),
                 Severity::Log => {
-                    self.log_line(&m.message);
+                    self.log_line(&String::from_utf8_lossy(&m.message));
                     continue;
                 }
             };
@@ -142,7 +142,7 @@ impl Driver<'_> {
             severity: Severity::Log,
             file: String::new(),
             position: None,
-            message: line,
+            message: line.into_bytes(),
         };
         if !self.logged {
             self.logged = true;

@@ -141,7 +141,7 @@ pub struct MessageDesc {
     pub extension_ranges: Vec<ExtensionRange>,
     /// (start, end exclusive, element)
     pub reserved_ranges: Vec<(i32, i32, ElemId)>,
-    pub reserved_names: Vec<String>,
+    pub reserved_names: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
     pub options: OptionsSlot,
     pub map_entry: bool,
@@ -205,8 +205,19 @@ impl FieldDesc {
     pub fn is_repeated(&self) -> bool {
         self.label == Label::Repeated
     }
+    /// protoc's `is_required()`: the resolved `field_presence` alone, so also a repeated or oneof field under
+    /// an inherited `LEGACY_REQUIRED` (proto2's `required` label infers that feature).
     pub fn is_required(&self) -> bool {
-        self.label == Label::Required || self.resolved_required
+        self.options.features.field_presence() == crate::features::LEGACY_REQUIRED
+    }
+    /// protoc's `has_presence()`: singular fields with explicit presence, messages, oneof members (proto3
+    /// `optional` included), extensions.
+    pub fn has_presence(&self) -> bool {
+        !self.is_repeated()
+            && (matches!(self.type_ref, TypeRef::Message(_))
+                || self.oneof.is_some()
+                || self.is_extension
+                || self.options.features.field_presence() != crate::features::IMPLICIT)
     }
     /// The effective type (group when delimited).
     pub fn effective_type(&self) -> Option<FieldType> {
@@ -245,7 +256,7 @@ pub struct EnumDesc {
     pub values: Vec<ValueId>,
     /// (start, end inclusive, element)
     pub reserved_ranges: Vec<(i32, i32, ElemId)>,
-    pub reserved_names: Vec<String>,
+    pub reserved_names: Vec<Vec<u8>>,
     pub visibility: Option<i32>,
     pub options: OptionsSlot,
 }

@@ -32,18 +32,6 @@ pub fn validate_file_features(b: &mut Builder<'_>) {
     }
 }
 
-/// `has_presence`: singular fields with explicit presence, messages, oneof members, extensions.
-pub fn has_presence(b: &Builder<'_>, field: FieldId) -> bool {
-    let f = b.pool.field(field);
-    if f.is_repeated() {
-        return false;
-    }
-    matches!(f.type_ref, TypeRef::Message(_))
-        || f.oneof.is_some()
-        || f.is_extension
-        || f.options.features.field_presence() != features::IMPLICIT
-}
-
 fn explicit_features(b: &Builder<'_>, field: FieldId) -> DynMessage {
     let mut m = DynMessage::default();
     if let Some(bytes) = &b.pool.field(field).options.proto_features {
@@ -87,7 +75,7 @@ pub fn validate_field_features(b: &mut Builder<'_>, field: FieldId) {
     if f.options.msg.has(2) {
         b.error(elem, loc, "Field option packed is not allowed under editions.  Use the repeated_field_encoding feature to control this behavior.");
     }
-    if !f.is_repeated() && !has_presence(b, field) {
+    if !f.is_repeated() && !f.has_presence() {
         if f.default_value.is_some() {
             b.error(
                 elem,

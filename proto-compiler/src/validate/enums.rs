@@ -26,11 +26,16 @@ pub fn check_reserved(b: &mut Builder<'_>, proto: &ir::EnumProto, id: EnumId) {
     }
     let mut names = HashSet::new();
     for name in &proto.reserved_name {
-        if !names.insert(name.as_str()) {
+        if !names.insert(name.as_slice()) {
             b.error(
                 proto.id,
                 ErrorLocation::Name,
-                format!("Enum value \"{name}\" is reserved multiple times."),
+                [
+                    &b"Enum value \""[..],
+                    name,
+                    b"\" is reserved multiple times.",
+                ]
+                .concat(),
             );
         }
     }
@@ -49,7 +54,7 @@ pub fn check_reserved(b: &mut Builder<'_>, proto: &ir::EnumProto, id: EnumId) {
                 );
             }
         }
-        if names.contains(vproto.name.as_str()) {
+        if names.contains(vproto.name.as_bytes()) {
             b.error(
                 vproto.id,
                 ErrorLocation::Name,

@@ -32,10 +32,11 @@ const NON_MESSAGE_TYPES: [&str; 16] = [
     "uint32", "enum", "sfixed32", "sfixed64", "sint32", "sint64",
 ];
 
+/// A declaration's strings are bytes: compared and quoted as written, UTF-8 or not.
 struct Declaration {
     number: i32,
-    full_name: Option<String>,
-    type_name: Option<String>,
+    full_name: Option<Vec<u8>>,
+    type_name: Option<Vec<u8>>,
     reserved: bool,
     repeated: bool,
 }
@@ -47,12 +48,8 @@ fn declarations(options: &DynMessage) -> Vec<Declaration> {
         .filter_map(|v| match v {
             Val::Message(d) => Some(Declaration {
                 number: d.get_varint(1).unwrap_or(0) as i32,
-                full_name: d
-                    .get_bytes(2)
-                    .map(|b| String::from_utf8_lossy(b).into_owned()),
-                type_name: d
-                    .get_bytes(3)
-                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                full_name: d.get_bytes(2).map(<[u8]>::to_vec),
+                type_name: d.get_bytes(3).map(<[u8]>::to_vec),
                 reserved: d.get_bool(5),
                 repeated: d.get_bool(6),
             }),
@@ -61,20 +58,27 @@ fn declarations(options: &DynMessage) -> Vec<Declaration> {
         .collect()
 }
 
-fn validate_qualified_name(name: &str) -> bool {
+fn validate_qualified_name(name: &[u8]) -> bool {
     !name.is_empty()
         && name
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'))
+            .split(|&c| c == b'.')
+            .all(|p| !p.is_empty() && p.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_'))
 }
 
-fn symbol_for_declaration(symbol: &str) -> Option<String> {
-    match symbol.strip_prefix('.') {
-        None => Some(format!(
-            "\"{symbol}\" must have a leading dot to indicate the fully-qualified scope."
+/// `"symbol"` followed by `rest`, the symbol's bytes as written.
+fn quoted(before: &str, symbol: &[u8], rest: &str) -> Vec<u8> {
+    [before.as_bytes(), b"\"", symbol, b"\"", rest.as_bytes()].concat()
+}
+
+fn symbol_for_declaration(symbol: &[u8]) -> Option<Vec<u8>> {
+    match symbol.strip_prefix(b".") {
+        None => Some(quoted(
+            "",
+            symbol,
+            " must have a leading dot to indicate the fully-qualified scope.",
         )),
         Some(rest) if !validate_qualified_name(rest) => {
-            Some(format!("\"{symbol}\" contains invalid identifiers."))
+            Some(quoted("", symbol, " contains invalid identifiers."))
         }
         Some(_) => None,
     }
@@ -87,7 +91,7 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
     } else {
         i64::from(crate::parser::MAX_FIELD_NUMBER)
     };
-    let mut full_names: HashSet<String> = HashSet::new();
+    let mut full_names: HashSet<Vec<u8>> = HashSet::new();
     for range in &m.extension_ranges {
         if i64::from(range.end) > max + 1 {
             b.error(
@@ -136,8 +140,10 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
                         b.error(
                             range.elem,
                             ErrorLocation::Name,
-                            format!(
-                                "Extension field name \"{full_name}\" is declared multiple times."
+                            quoted(
+                                "Extension field name ",
+                                full_name,
+                                " is declared multiple times.",
                             ),
                         );
                         return;
@@ -145,7 +151,7 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
                     if let Some(error) = symbol_for_declaration(full_name) {
                         b.error(range.elem, ErrorLocation::Name, error);
                     }
-                    if !NON_MESSAGE_TYPES.contains(&type_name.as_str()) {
+                    if !is_non_message_type(type_name) {
                         if let Some(error) = symbol_for_declaration(type_name) {
                             b.error(range.elem, ErrorLocation::Name, error);
                         }
@@ -215,8 +221,22 @@ pub fn validate_declared_extension(b: &mut Builder<'_>, field: FieldId) {
     }
 }
 
+fn is_non_message_type(name: &[u8]) -> bool {
+    NON_MESSAGE_TYPES.iter().any(|t| t.as_bytes() == name)
+}
+
 fn check_declaration(b: &mut Builder<'_>, field: FieldId, extendee: &str, d: &Declaration) {
     let f = b.pool.field(field).clone();
+    let expected_to = |what: &str, expected: &[u8], actual: &str| {
+        quoted(
+            &format!(
+                "\"{extendee}\" extension field {} is expected to {what} ",
+                f.number
+            ),
+            expected,
+            &format!(", not \"{actual}\"."),
+        )
+    };
     if let Some(expected) = d.type_name.as_deref().filter(|t| !t.is_empty()) {
         if !b.had_errors {
             let actual = match f.type_ref {
@@ -224,28 +244,22 @@ fn check_declaration(b: &mut Builder<'_>, field: FieldId, extendee: &str, d: &De
                 TypeRef::Enum(e) => format!(".{}", b.pool.enum_type(e).full_name),
                 TypeRef::None => type_keyword(f.effective_type()).to_string(),
             };
-            let expected = if !NON_MESSAGE_TYPES.contains(&expected) && !expected.starts_with('.') {
-                format!(".{expected}")
+            let expected = if !is_non_message_type(expected) && !expected.starts_with(b".") {
+                [b".", expected].concat()
             } else {
-                expected.to_string()
+                expected.to_vec()
             };
-            if expected != actual {
-                b.error(
-                    f.elem,
-                    ErrorLocation::Extendee,
-                    format!("\"{extendee}\" extension field {} is expected to be type \"{expected}\", not \"{actual}\".", f.number),
-                );
+            if expected != actual.as_bytes() {
+                let message = expected_to("be type", &expected, &actual);
+                b.error(f.elem, ErrorLocation::Extendee, message);
             }
         }
     }
     if let Some(expected) = d.full_name.as_deref().filter(|n| !n.is_empty()) {
         let actual = format!(".{}", f.full_name);
-        if expected != actual {
-            b.error(
-                f.elem,
-                ErrorLocation::Extendee,
-                format!("\"{extendee}\" extension field {} is expected to have field name \"{expected}\", not \"{actual}\".", f.number),
-            );
+        if expected != actual.as_bytes() {
+            let message = expected_to("have field name", expected, &actual);
+            b.error(f.elem, ErrorLocation::Extendee, message);
         }
     }
     if d.repeated != f.is_repeated() {

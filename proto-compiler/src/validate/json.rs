@@ -10,7 +10,8 @@ use crate::pool::{FieldId, MsgId};
 
 struct JsonName {
     field: FieldId,
-    name: String,
+    /// Bytes: a custom name is a string literal, UTF-8 or not, compared and quoted as written.
+    name: Vec<u8>,
     is_custom: bool,
 }
 
@@ -20,12 +21,12 @@ fn json_name_of(b: &Builder<'_>, field: FieldId, use_custom: bool) -> JsonName {
     match &f.json_name {
         Some(custom) if use_custom && custom.as_slice() != default.as_bytes() => JsonName {
             field,
-            name: String::from_utf8_lossy(custom).into_owned(),
+            name: custom.clone(),
             is_custom: true,
         },
         _ => JsonName {
             field,
-            name: default,
+            name: default.into_bytes(),
             is_custom: false,
         },
     }
@@ -44,20 +45,18 @@ pub fn check_json_name_uniqueness(b: &mut Builder<'_>, message: MsgId) {
 fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
     let m = b.pool.message(message).clone();
     let legacy_best_effort = m.options.features.legacy_best_effort_json();
-    let mut by_name: HashMap<String, JsonName> = HashMap::new();
+    let mut by_name: HashMap<Vec<u8>, JsonName> = HashMap::new();
     for &field in &m.fields {
         let details = json_name_of(b, field, use_custom);
         let f = b.pool.field(field).clone();
-        if details.is_custom && details.name.starts_with('[') && details.name.ends_with(']') {
-            b.error(
-                f.elem,
-                ErrorLocation::Name,
-                format!(
-                    "The custom JSON name of field \"{}\" (\"{}\") is invalid: JSON names may not start with '[' and end with ']'.",
-                    f.name(),
-                    details.name
-                ),
-            );
+        if details.is_custom && details.name.starts_with(b"[") && details.name.ends_with(b"]") {
+            let message = [
+                format!("The custom JSON name of field \"{}\" (\"", f.name()).as_bytes(),
+                &details.name,
+                b"\") is invalid: JSON names may not start with '[' and end with ']'.",
+            ]
+            .concat();
+            b.error(f.elem, ErrorLocation::Name, message);
             continue;
         }
         let Some(existing) = by_name.get(&details.name) else {
@@ -78,16 +77,22 @@ fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
             "default"
         };
         let suffix = if details.name != existing.name {
-            format!(" (\"{}\")", existing.name)
+            [&b" (\""[..], &existing.name, b"\")"].concat()
         } else {
-            String::new()
+            Vec::new()
         };
-        let message = format!(
-            "The {this_kind} JSON name of field \"{}\" (\"{}\") conflicts with the {existing_kind} JSON name of field \"{}\"{suffix}.",
-            f.name(),
-            details.name,
-            b.pool.field(existing.field).name()
-        );
+        let message = [
+            format!("The {this_kind} JSON name of field \"{}\" (\"", f.name()).as_bytes(),
+            &details.name,
+            format!(
+                "\") conflicts with the {existing_kind} JSON name of field \"{}\"",
+                b.pool.field(existing.field).name()
+            )
+            .as_bytes(),
+            &suffix,
+            b".",
+        ]
+        .concat();
         let involves_default = !details.is_custom || !existing.is_custom;
         if legacy_best_effort && involves_default {
             b.warning(f.elem, ErrorLocation::Name, message);

@@ -10,14 +10,15 @@ use crate::options::{GeneratedPool, PoolSchema};
 use crate::pool::visit::{elements, Element};
 use crate::pool::{FileId, MsgId, OptionsKind, OptionsSlot, Pool, TypeRef};
 
-/// One finding: the element, whether it is an error, the message.
-pub type Finding = (ElemId, bool, String);
+/// One finding: the element, whether it is an error, the message (bytes: it quotes the `feature_support`
+/// strings as written, UTF-8 or not).
+pub type Finding = (ElemId, bool, Vec<u8>);
 
 fn check_support(
     edition: Edition,
     full_name: &str,
     support: Option<&DynMessage>,
-    out: &mut Vec<(bool, String)>,
+    out: &mut Vec<(bool, Vec<u8>)>,
 ) {
     let Some(s) = support else { return };
     let introduced = s.get_varint(1).map_or(0, |v| v as i32);
@@ -28,7 +29,8 @@ fn check_support(
                 "{full_name} wasn't introduced until edition {} and can't be used in edition {}",
                 short_name_of(introduced),
                 edition.short_name()
-            ),
+            )
+            .into_bytes(),
         ));
     }
     if let Some(removed) = s
@@ -36,33 +38,28 @@ fn check_support(
         .map(|v| v as i32)
         .filter(|&r| edition.number() >= r)
     {
-        let error = s
-            .get_bytes(5)
-            .map(|e| format!(": {}", String::from_utf8_lossy(e)))
-            .unwrap_or_default();
-        out.push((
-            true,
-            format!(
-                "{full_name} has been removed in edition {}{error}",
-                short_name_of(removed)
-            ),
-        ));
+        let mut message = format!(
+            "{full_name} has been removed in edition {}",
+            short_name_of(removed)
+        )
+        .into_bytes();
+        if let Some(error) = s.get_bytes(5) {
+            message.extend_from_slice(b": ");
+            message.extend_from_slice(error);
+        }
+        out.push((true, message));
     } else if let Some(deprecated) = s
         .get_varint(2)
         .map(|v| v as i32)
         .filter(|&d| edition.number() >= d)
     {
-        let warning = s
-            .get_bytes(3)
-            .map(|w| String::from_utf8_lossy(w).into_owned())
-            .unwrap_or_default();
-        out.push((
-            false,
-            format!(
-                "{full_name} has been deprecated in edition {}: {warning}",
-                short_name_of(deprecated)
-            ),
-        ));
+        let mut message = format!(
+            "{full_name} has been deprecated in edition {}: ",
+            short_name_of(deprecated)
+        )
+        .into_bytes();
+        message.extend_from_slice(s.get_bytes(3).unwrap_or_default());
+        out.push((false, message));
     }
 }
 
@@ -72,7 +69,7 @@ fn walk(
     edition: Edition,
     message_type: MsgId,
     message: &DynMessage,
-    out: &mut Vec<(bool, String)>,
+    out: &mut Vec<(bool, Vec<u8>)>,
 ) {
     for (&number, known) in &message.known {
         let field = pool
@@ -112,7 +109,7 @@ fn check_message(
     edition: Edition,
     type_name: &str,
     bytes: &[u8],
-    out: &mut Vec<(bool, String)>,
+    out: &mut Vec<(bool, Vec<u8>)>,
 ) {
     let (schema_pool, message_type) = match pool.find_message(type_name) {
         Some(m) => (pool, m),

@@ -28,10 +28,13 @@ pub fn validate_map_entry(b: &mut Builder<'_>, field: FieldId) -> bool {
     }
     let key = b.pool.field(m.fields[0]).clone();
     let value = b.pool.field(m.fields[1]).clone();
-    if key.label != Label::Optional || key.number != 1 || key.name() != "key" {
+    // protoc compares `label_`, which `PostProcessFieldFeatures` has made required under an inherited
+    // `field_presence = LEGACY_REQUIRED`
+    let optional = |f: &crate::pool::FieldDesc| f.label == Label::Optional && !f.resolved_required;
+    if !optional(&key) || key.number != 1 || key.name() != "key" {
         return false;
     }
-    if value.label != Label::Optional || value.number != 2 || value.name() != "value" {
+    if !optional(&value) || value.number != 2 || value.name() != "value" {
         return false;
     }
     match key.effective_type() {

@@ -14,9 +14,12 @@ A case is a directory `cases/<family>/<case>/` holding .proto files (any depth) 
     status: rejected | accepted
     expect: a substring that protoc's stderr must contain   (repeatable; at least one if rejected)
     cmdline: -Isub -I. a.proto b.proto                      (optional)
+    descriptors: with imports                               (optional, accepted cases)
 
 `cmdline` lists include directories (`-I<dir>`, relative to the case directory) and the files to compile
-(names as seen from the include directories). Without it: `-I.` and every .proto file of the case, sorted
+(names as seen from the include directories). `descriptors: with imports` records the imported files'
+descriptors too (`--include_imports`): what protoc checks only in the files it is given (e.g. option targets)
+can be exercised in an import that is then built and written. Without `cmdline`: `-I.` and every .proto file of the case, sorted
 by byte order; with only files, `-I.`; with only include directories, every .proto file below the first.
 
 protoc is run exactly like this, from the crate directory (`proto-compiler/`), so that the paths it prints are
@@ -42,7 +45,8 @@ What is written into the case directory:
   order of a hash set of pointers, which differs from run to run (five unused imports came out in six
   different orders in 30 runs).
 * accepted cases only: `expected.pb`, the FileDescriptorSet of that run (the listed files in protoc's order,
-  each file's `CopyTo` + `CopySourceCodeInfoTo` + `CopyJsonNameTo`, source-retention options kept), and
+  their imports before them with `descriptors: with imports`; each file's `CopyTo` + `CopySourceCodeInfoTo`
+  + `CopyJsonNameTo`, source-retention options kept), and
   `expected.files`, the names of every file protoc built, imports included, in the order of a plugin request
   (a second run with `--include_imports`), one per line.
 
@@ -89,6 +93,7 @@ class Case:
         self.about = ""
         self.status = None
         self.expects = []
+        self.with_imports = False
         includes, files = [], []
         for n, line in enumerate((dir / "CASE").read_text().splitlines(), 1):
             if not line.strip() or line.startswith("#"):
@@ -105,6 +110,10 @@ class Case:
                 self.status = value
             elif key == "expect":
                 self.expects.append(value)
+            elif key == "descriptors":
+                if value != "with imports":
+                    raise SystemExit(f"{self.name}/CASE:{n}: descriptors is 'with imports'")
+                self.with_imports = True
             elif key == "cmdline":
                 for arg in value.split():
                     (includes if arg.startswith("-I") else files).append(arg)
@@ -139,7 +148,8 @@ def run(case: Case):
     """(expected, expected.pb bytes or None, expected.files text or None)"""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        proc = protoc(case, out, "--include_source_info", "--retain_options")
+        extra = ["--include_imports"] if case.with_imports else []
+        proc = protoc(case, out, "--include_source_info", "--retain_options", *extra)
         if proc.returncode not in (0, 1):
             raise SystemExit(f"{case.name}: protoc crashed ({proc.returncode}); such inputs do not belong here")
         if proc.stdout:

@@ -1,6 +1,8 @@
 //! Grammar-aware mutations of a .proto token list: tokens and whole statements are dropped, duplicated, swapped
 //! or replaced by values that sit on the edges of protoc's rules (numbers at range limits, keywords, labels,
-//! types, editions, features, options), and statements that exercise its checks are inserted.
+//! types, editions, features, options), the value after a `:` or `=` is replaced by another value (scalars at
+//! their edges, lists, message literals with extensions, Any and comments), and statements that exercise its
+//! checks are inserted (custom options and features, declarations, groups, defaults, JSON names).
 
 use crate::rng::Rng;
 use crate::tokens::{tokenize, Kind, Token};
@@ -104,6 +106,31 @@ const WORDS: &[&str] = &[
     "targets",
     "declaration",
     "verification",
+    "full_name",
+    "type",
+    "repeated",
+    "feature_support",
+    "edition_defaults",
+    "EXPLICIT",
+    "IMPLICIT",
+    "LEGACY_REQUIRED",
+    "OPEN",
+    "CLOSED",
+    "PACKED",
+    "EXPANDED",
+    "DELIMITED",
+    "LENGTH_PREFIXED",
+    "VERIFY",
+    "NONE",
+    "ALLOW",
+    "LEGACY_BEST_EFFORT",
+    "STYLE2024",
+    "EXPORT_ALL",
+    "UNVERIFIED",
+    "DECLARATION",
+    "EDITION_2023",
+    "EDITION_2024",
+    "EDITION_LEGACY",
 ];
 
 /// String literals protoc gives a meaning to.
@@ -126,6 +153,60 @@ const STRINGS: &[&str] = &[
     "\"google/protobuf/descriptor.proto\"",
     "\"google/protobuf/any.proto\"",
     "\"nope.proto\"",
+    "\".zz.ext\"",
+    "\"zz.ext\"",
+    "\".google.protobuf.Empty\"",
+    "\"int32\"",
+    "\"1\"",
+    "\"true\"",
+    "\"EXPLICIT\"",
+    "'single'",
+    "\"a\" \"b\"",
+    "\"\\377\\000\"",
+];
+
+/// Values put after a `:` or `=` (option values, message-literal fields, defaults, feature values).
+const VALUES: &[&str] = &[
+    "true",
+    "t",
+    "False",
+    "0",
+    "-0",
+    "-1",
+    "0x7FFFFFFF",
+    "-0x80000000",
+    "18446744073709551615",
+    "1e39",
+    "-inf",
+    "nan",
+    "Infinity",
+    "1.5",
+    ".5",
+    "\"\"",
+    "\"x\" 'y'",
+    "\"\\xff\"",
+    "[]",
+    "[1, 2]",
+    "[{}, <>]",
+    "[\"a\",]",
+    "{}",
+    "< >",
+    "{ a: 1 }",
+    "{ # comment\n}",
+    "{ [type.googleapis.com/google.protobuf.Empty] {} }",
+    "{ [zz.ext]: 1 }",
+    "{ edition: EDITION_2023, value: \"true\" }",
+    "{ number: 1, full_name: \".zz.ext\", type: \"int32\" }",
+    "{ edition_introduced: EDITION_2023 edition_deprecated: EDITION_2024 deprecation_warning: \"w\" }",
+    "EXPLICIT",
+    "IMPLICIT",
+    "LEGACY_REQUIRED",
+    "DELIMITED",
+    "CLOSED",
+    "UNVERIFIED",
+    "RETENTION_SOURCE",
+    "TARGET_TYPE_FIELD",
+    "EDITION_2024",
 ];
 
 /// Statements inserted after `{`, `;` or `}`.
@@ -180,6 +261,34 @@ const SNIPPETS: &[&str] = &[
     "int32 zz_l = 12 [features.field_presence = EXPLICIT];",
     "ZzM zz_m = 13 [features.message_encoding = DELIMITED];",
     ";",
+    "message ZzAgg { optional int32 a = 1; repeated string b = 2; map<string, int32> c = 3; optional ZzAgg d = 4; extensions 100 to 200; }",
+    "extend google.protobuf.MessageOptions { optional ZzAgg zz_agg = 50001; }",
+    "extend google.protobuf.FileOptions { repeated ZzAgg zz_aggs = 50002; }",
+    "option (zz_agg) = { a: 1 b: [\"x\", \"y\"] c { key: \"k\" value: 2 } d < a: -3 > };",
+    "option (zz_aggs) = { d { d { } } [zz.ext]: 5 };",
+    "option (zz_agg).d.a = 7;",
+    "option features.(pb.cpp).string_type = VIEW;",
+    "import \"google/protobuf/cpp_features.proto\";",
+    "extend google.protobuf.FeatureSet { optional ZzFeat zz_feat = 9999; }",
+    "message ZzFeat { optional bool on = 1 [targets = TARGET_TYPE_FIELD, targets = TARGET_TYPE_FILE, feature_support = { edition_introduced: EDITION_2023 }, edition_defaults = { edition: EDITION_LEGACY, value: \"false\" }]; }",
+    "option features.(zz_feat).on = true;",
+    "int32 zz_n = 14 [features.(zz_feat).on = true];",
+    "extensions 500 to 510 [declaration = { number: 500, full_name: \".zz.ext\", type: \"int32\" }];",
+    "extensions 600 [verification = UNVERIFIED];",
+    "extensions 700 to 710 [declaration = { number: 700, reserved: true }, verification = DECLARATION];",
+    "extend ZzAgg { optional int32 ext = 100; }",
+    "repeated group ZzRg = 15 { required int32 zz_q = 16; }",
+    "optional float zz_fd = 17 [default = -inf];",
+    "optional bytes zz_bd = 18 [default = \"\\377\"];",
+    "optional string zz_sd = 19 [default = \"\\u00e9\"];",
+    "optional ZzE zz_ed = 20 [default = ZZ_E_ONE];",
+    "int32 zz_json = 21 [json_name = \"zzA\"];",
+    "int32 zz_A = 22;",
+    "int32 zzA = 23;",
+    "option features.field_presence = EXPLICIT;",
+    "option features.enforce_naming_style = STYLE2024;",
+    "option deprecated_legacy_json_field_conflicts = true;",
+    "import option \"google/protobuf/cpp_features.proto\";",
 ];
 
 /// One mutation, named for the campaign log.
@@ -191,6 +300,7 @@ pub enum Mutation {
     ReplaceNumber,
     ReplaceWord,
     ReplaceString,
+    ReplaceValue,
     DropStatement,
     DuplicateStatement,
     InsertSnippet,
@@ -204,6 +314,7 @@ const ALL: &[Mutation] = &[
     Mutation::ReplaceNumber,
     Mutation::ReplaceWord,
     Mutation::ReplaceString,
+    Mutation::ReplaceValue,
     Mutation::DropStatement,
     Mutation::DuplicateStatement,
     Mutation::InsertSnippet,
@@ -285,6 +396,20 @@ fn apply(tokens: &mut Vec<Token>, mutation: Mutation, rng: &mut Rng) -> bool {
                 return false;
             };
             tokens[i].text = STRINGS[rng.below(STRINGS.len())].to_string();
+        }
+        Mutation::ReplaceValue => {
+            // a token right after `:` or `=`: an option value, a literal field's value, a default
+            let values: Vec<usize> = sig
+                .windows(2)
+                .filter(|w| tokens[w[0]].is(":") || tokens[w[0]].is("="))
+                .map(|w| w[1])
+                .collect();
+            if values.is_empty() {
+                return false;
+            }
+            let i = values[rng.below(values.len())];
+            let value = VALUES[rng.below(VALUES.len())];
+            tokens.splice(i..=i, tokenize(value));
         }
         Mutation::DropStatement => {
             let (start, end) = statement_at(tokens, rng);

@@ -174,10 +174,12 @@ pub fn ours(
     match receive.recv_timeout(timeout) {
         Ok(Ok(compilation)) => {
             let accepted = !compilation.has_errors();
-            let mut stderr = String::new();
+            let mut bytes = Vec::new();
             for diagnostic in &compilation.diagnostics {
-                stderr.push_str(&format!("{diagnostic}\n"));
+                bytes.extend(diagnostic.to_bytes());
+                bytes.push(b'\n');
             }
+            let stderr = escape_invalid_utf8(&bytes);
             let files = if accepted {
                 compilation
                     .files

@@ -13,6 +13,11 @@ use crate::pool::lookup::ResolveMode;
 use crate::pool::{FieldDesc, FieldId, MsgId, Symbol, TypeRef};
 use crate::wire;
 
+mod messages;
+mod values;
+
+use messages::new_message;
+
 const RECURSION_LIMIT: i32 = 100;
 
 impl<'p> Builder<'p> {
@@ -39,18 +44,18 @@ impl<'p> Builder<'p> {
         };
         let mut parser = TextParser {
             builder: self,
-            lexer: Lexer::new(text.as_bytes()),
+            lexer: Lexer::for_text_format(text),
             errors: Vec::new(),
             recursion: RECURSION_LIMIT,
         };
         parser.lexer.next_token();
-        let mut message = DynMessage::default();
+        let mut message = new_message(parser.pool_of(leaf.side), message_type);
         let mut ok = parser.parse_all(leaf.side, message_type, &mut message);
         if ok {
             let mut missing = Vec::new();
             parser.missing_required(leaf.side, message_type, &message, "", &mut missing);
             if !missing.is_empty() {
-                parser.errors.push(format!(
+                parser.report(format!(
                     "Message missing required fields: {}",
                     missing.join(", ")
                 ));
@@ -59,11 +64,9 @@ impl<'p> Builder<'p> {
         }
         let errors = std::mem::take(&mut parser.errors);
         if !ok {
-            let message = format!(
-                "Error while parsing option value for \"{}\": {}",
-                f.name(),
-                errors.join("; ")
-            );
+            let mut message =
+                format!("Error while parsing option value for \"{}\": ", f.name()).into_bytes();
+            message.extend(errors.join(&b"; "[..]));
             self.error(option.id, ErrorLocation::OptionValue, message);
             return false;
         }
@@ -82,7 +85,8 @@ impl<'p> Builder<'p> {
 struct TextParser<'b, 'p> {
     builder: &'b mut Builder<'p>,
     lexer: Lexer<'b>,
-    errors: Vec<String>,
+    /// Bytes: a message may quote a token of a file that is not UTF-8.
+    errors: Vec<Vec<u8>>,
     recursion: i32,
 }
 
@@ -101,11 +105,17 @@ impl<'b, 'p> TextParser<'b, 'p> {
         self.lexer
             .errors
             .drain(..)
-            .for_each(|e| self.errors.push(e.message));
+            .for_each(|e| self.errors.push(e.message.into_bytes()));
     }
-    fn report(&mut self, message: String) -> bool {
-        self.errors.push(message);
+    fn report(&mut self, message: impl Into<Vec<u8>>) -> bool {
+        self.errors.push(message.into());
         false
+    }
+    /// `before`, then the current token's text as written (protoc quotes its bytes), then `after`.
+    fn report_token(&mut self, before: &str, after: &str) -> bool {
+        let token = self.lexer.text(self.lexer.current());
+        let message = [before.as_bytes(), token, after.as_bytes()].concat();
+        self.report(message)
     }
     fn try_consume(&mut self, s: &str) -> bool {
         if self.looking_at(s) {
@@ -119,8 +129,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if self.try_consume(s) {
             return true;
         }
-        let found = self.text();
-        self.report(format!("Expected \"{s}\", found \"{found}\"."))
+        self.report_token(&format!("Expected \"{s}\", found \""), "\".")
     }
 
     fn pool_of(&self, side: Side) -> &crate::pool::Pool {
@@ -145,8 +154,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
     ) -> bool {
         while !self.looking_at(">") && !self.looking_at("}") {
             if self.kind() == TokenKind::End {
-                let found = self.text();
-                return self.report(format!("Expected \"{delimiter}\", found \"{found}\"."));
+                return self.report_token(&format!("Expected \"{delimiter}\", found \""), "\".");
             }
             if !self.consume_field(side, message_type, message) {
                 return false;
@@ -177,10 +185,11 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if !self.looking_at("]") {
             let token = self.lexer.text(self.lexer.current());
             let found = match self.kind() {
-                TokenKind::String => String::from_utf8_lossy(&token[..1]).into_owned(),
-                _ => String::from_utf8_lossy(token).into_owned(),
+                TokenKind::String => &token[..1],
+                _ => token,
             };
-            self.report(format!("Expected \"]\", found \"{found}\"."));
+            let message = [&b"Expected \"]\", found \""[..], found, b"\"."].concat();
+            self.report(message);
             return None;
         }
         self.next();
@@ -189,11 +198,11 @@ impl<'b, 'p> TextParser<'b, 'p> {
             Some(slash) => (text[..=slash].to_string(), text[slash + 1..].to_string()),
         };
         if prefix == "/" {
-            self.report("Type URL prefix is empty".into());
+            self.report("Type URL prefix is empty");
             return None;
         }
         if prefix.starts_with('/') {
-            self.report("Type URL starts with \"/\"".into());
+            self.report("Type URL starts with \"/\"");
             return None;
         }
         for identifier in name.split('.') {
@@ -223,11 +232,14 @@ impl<'b, 'p> TextParser<'b, 'p> {
                     return None;
                 }
                 let pool = &*self.builder.pool;
+                // protoc compares `type()` and `label_` as feature post-processing left them (a delimited
+                // extension is a group, an inherited `LEGACY_REQUIRED` one required)
                 pool.message(foreign).extensions.iter().copied().find(|&e| {
                     let d = pool.field(e);
                     d.containing_type == Some(message_type)
-                        && d.field_type == Some(FieldType::Message)
+                        && d.effective_type() == Some(FieldType::Message)
                         && d.label == Label::Optional
+                        && !d.resolved_required
                         && d.type_ref == TypeRef::Message(foreign)
                 })
             }
@@ -245,7 +257,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
                 return false;
             };
             if !prefix.is_empty() {
-                return self.report("Extension name contains \"/\"".into());
+                return self.report("Extension name contains \"/\"");
             }
             match self.find_extension(side, message_type, &name) {
                 Some(f) => (f, name),
@@ -257,8 +269,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
             }
         } else {
             if self.kind() != TokenKind::Identifier {
-                let got = self.text();
-                return self.report(format!("Expected identifier, got: {got}"));
+                return self.report_token("Expected identifier, got: ", "");
             }
             let name = self.text();
             self.next();
@@ -329,258 +340,13 @@ impl<'b, 'p> TextParser<'b, 'p> {
         true
     }
 
-    fn consume_value(
-        &mut self,
-        side: Side,
-        field: FieldId,
-        desc: &FieldDesc,
-        message: &mut DynMessage,
-    ) -> bool {
-        if let TypeRef::Message(m) = desc.type_ref {
-            self.recursion -= 1;
-            if self.recursion < 0 {
-                return self.report(format!(
-                    "Message is too deep, the parser exceeded the configured recursion limit of {RECURSION_LIMIT}."
-                ));
-            }
-            let delimiter = if self.try_consume("<") {
-                ">"
-            } else if self.consume("{") {
-                "}"
-            } else {
-                return false;
-            };
-            let number = desc.number as u32;
-            let mut child = DynMessage {
-                message_set: self.pool_of(side).message(m).options.msg.get_bool(1),
-                ..DynMessage::default()
-            };
-            let existing = (desc.label != Label::Repeated)
-                .then(|| message.known.remove(&number))
-                .flatten();
-            if let Some(Val::Message(m) | Val::Group(m)) =
-                existing.and_then(|f| f.values.into_iter().last())
-            {
-                child = m;
-            }
-            if !self.consume_message(side, m, &mut child, delimiter) {
-                return false;
-            }
-            self.recursion += 1;
-            let value = if desc.effective_type() == Some(FieldType::Group) {
-                Val::Group(child)
-            } else {
-                Val::Message(child)
-            };
-            push(message, desc, value, false);
-            return true;
-        }
-        let Some(field_type) = desc.effective_type() else {
-            return false;
-        };
-        let value = match field_type {
-            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
-                let Some(v) = self.consume_signed(i32::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v)
-            }
-            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
-                let Some(v) = self.consume_signed(i64::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v)
-            }
-            FieldType::Uint32 | FieldType::Fixed32 => {
-                let Some(v) = self.consume_unsigned(u32::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v as i64)
-            }
-            FieldType::Uint64 | FieldType::Fixed64 => {
-                let Some(v) = self.consume_unsigned(u64::MAX) else {
-                    return false;
-                };
-                encode_int(field_type, v as i64)
-            }
-            FieldType::Float => {
-                let Some(v) = self.consume_double() else {
-                    return false;
-                };
-                Val::Fixed32(crate::floatfmt::safe_double_to_float(v).to_bits())
-            }
-            FieldType::Double => {
-                let Some(v) = self.consume_double() else {
-                    return false;
-                };
-                Val::Fixed64(v.to_bits())
-            }
-            FieldType::String | FieldType::Bytes => {
-                if self.kind() != TokenKind::String {
-                    let got = self.text();
-                    return self.report(format!("Expected string, got: {got}"));
-                }
-                let mut s = Vec::new();
-                while self.kind() == TokenKind::String {
-                    lexer::parse_string_append(self.lexer.text(self.lexer.current()), &mut s);
-                    self.next();
-                }
-                Val::Bytes(s)
-            }
-            FieldType::Bool => {
-                if self.kind() == TokenKind::Integer {
-                    let Some(v) = self.consume_unsigned(1) else {
-                        return false;
-                    };
-                    Val::Varint(v)
-                } else {
-                    if self.kind() != TokenKind::Identifier {
-                        let got = self.text();
-                        return self.report(format!("Expected identifier, got: {got}"));
-                    }
-                    let value = self.text();
-                    self.next();
-                    match value.as_str() {
-                        "true" | "True" | "t" => Val::Varint(1),
-                        "false" | "False" | "f" => Val::Varint(0),
-                        _ => {
-                            return self.report(format!(
-                                "Invalid value for boolean field \"{}\". Value: \"{value}\".",
-                                desc.name()
-                            ))
-                        }
-                    }
-                }
-            }
-            FieldType::Enum => match self.consume_enum(side, desc) {
-                Some(v) => Val::Varint(v as i64 as u64),
-                None => return false,
-            },
-            FieldType::Message | FieldType::Group => return false,
-        };
-        let packed = desc.label == Label::Repeated
-            && crate::options::field_is_packed(self.pool_of(side), field);
-        push(message, desc, value, packed);
-        true
-    }
-
-    fn consume_enum(&mut self, side: Side, desc: &FieldDesc) -> Option<i32> {
-        let TypeRef::Enum(enum_type) = desc.type_ref else {
-            return None;
-        };
-        let (value_text, found, int_value) = if self.kind() == TokenKind::Identifier {
-            let name = self.text();
-            self.next();
-            let pool = self.pool_of(side);
-            let found = pool
-                .find_value_by_name(enum_type, &name)
-                .map(|v| pool.value(v).number);
-            (name, found, None)
-        } else if self.looking_at("-") || self.kind() == TokenKind::Integer {
-            let v = self.consume_signed(i32::MAX as u64)?;
-            let pool = self.pool_of(side);
-            let found = pool
-                .find_value_by_number(enum_type, v as i32)
-                .map(|x| pool.value(x).number);
-            (v.to_string(), found, Some(v))
-        } else {
-            let got = self.text();
-            self.report(format!("Expected integer or identifier, got: {got}"));
-            return None;
-        };
-        if let Some(v) = found {
-            return Some(v);
-        }
-        if let Some(v) = int_value {
-            if !self.pool_of(side).enum_is_closed(enum_type) {
-                return Some(v as i32);
-            }
-        }
-        self.report(format!(
-            "Unknown enumeration value of \"{value_text}\" for field \"{}\".",
-            desc.name()
-        ));
-        None
-    }
-
-    fn consume_unsigned(&mut self, max: u64) -> Option<u64> {
-        if self.kind() != TokenKind::Integer {
-            let got = self.text();
-            self.report(format!("Expected integer, got: {got}"));
-            return None;
-        }
-        let text = self.text();
-        match lexer::parse_integer(text.as_bytes(), max) {
-            Some(v) => {
-                self.next();
-                Some(v)
-            }
-            None => {
-                self.report(format!("Integer out of range ({text})"));
-                None
-            }
-        }
-    }
-
-    fn consume_signed(&mut self, max: u64) -> Option<i64> {
-        let negative = self.try_consume("-");
-        let v = self.consume_unsigned(if negative { max + 1 } else { max })?;
-        Some(if negative {
-            (v as i64).wrapping_neg()
-        } else {
-            v as i64
-        })
-    }
-
-    fn consume_double(&mut self) -> Option<f64> {
-        let negative = self.try_consume("-");
-        let value = match self.kind() {
-            TokenKind::Integer => {
-                let text = self.text();
-                let hex_or_octal = text.len() > 1 && text.starts_with('0');
-                if hex_or_octal {
-                    self.report(format!("Expect a decimal number, got: {text}"));
-                    return None;
-                }
-                let v = lexer::parse_integer(text.as_bytes(), u64::MAX)
-                    .map_or_else(|| lexer::parse_float(text.as_bytes()).0, |v| v as f64);
-                self.next();
-                v
-            }
-            TokenKind::Float => {
-                let v = lexer::parse_float(self.lexer.text(self.lexer.current())).0;
-                self.next();
-                v
-            }
-            TokenKind::Identifier => {
-                let text = self.text().to_ascii_lowercase();
-                let v = match text.as_str() {
-                    "inf" | "infinity" => f64::INFINITY,
-                    "nan" => f64::NAN,
-                    _ => {
-                        self.report(format!("Expected double, got: {text}"));
-                        return None;
-                    }
-                };
-                self.next();
-                v
-            }
-            _ => {
-                let got = self.text();
-                self.report(format!("Expected double, got: {got}"));
-                return None;
-            }
-        };
-        Some(if negative { -value } else { value })
-    }
-
     /// `[type.googleapis.com/pkg.Type] { ... }` inside a `google.protobuf.Any`.
     fn consume_any(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
         let Some((prefix, name)) = self.consume_bracketed_name() else {
             return false;
         };
         if prefix.is_empty() {
-            return self.report("Type URL prefix is missing".into());
+            return self.report("Type URL prefix is missing");
         }
         let url = format!("{prefix}{name}");
         self.try_consume(":");
@@ -604,7 +370,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
         } else {
             return false;
         };
-        let mut value = DynMessage::default();
+        let mut value = new_message(&*self.builder.pool, value_type);
         if !self.consume_message(Side::Current, value_type, &mut value, delimiter) {
             return false;
         }
@@ -618,72 +384,17 @@ impl<'b, 'p> TextParser<'b, 'p> {
             ));
         }
         if message.has(1) || message.has(2) {
-            return self.report("Non-repeated Any specified multiple times.".into());
+            return self.report("Non-repeated Any specified multiple times.");
         }
         let _ = message_type;
         let _ = side;
         message.set(1, Val::Bytes(url.into_bytes()));
-        message.set(2, Val::Bytes(value.to_bytes()));
+        // `value` is a proto3 bytes field: an empty message leaves it unset
+        let value = value.to_bytes();
+        if !value.is_empty() {
+            message.set(2, Val::Bytes(value));
+        }
         let _ = self.try_consume(";") || self.try_consume(",");
         true
-    }
-
-    /// `FindInitializationErrors`: the paths of required fields that are not set.
-    fn missing_required(
-        &self,
-        side: Side,
-        message_type: MsgId,
-        message: &DynMessage,
-        prefix: &str,
-        out: &mut Vec<String>,
-    ) {
-        let pool = self.pool_of(side);
-        for &f in &pool.message(message_type).fields {
-            let d = pool.field(f);
-            if d.is_required() && !message.has(d.number as u32) {
-                out.push(format!("{prefix}{}", d.name()));
-            }
-        }
-        for &f in &pool.message(message_type).fields {
-            let d = pool.field(f);
-            let TypeRef::Message(m) = d.type_ref else {
-                continue;
-            };
-            let values = message.repeated(d.number as u32);
-            for (i, v) in values.iter().enumerate() {
-                if let Val::Message(child) | Val::Group(child) = v {
-                    let p = if d.label == Label::Repeated {
-                        format!("{prefix}{}[{i}].", d.name())
-                    } else {
-                        format!("{prefix}{}.", d.name())
-                    };
-                    self.missing_required(side, m, child, &p, out);
-                }
-            }
-        }
-    }
-}
-
-fn encode_int(field_type: FieldType, v: i64) -> Val {
-    match field_type {
-        FieldType::Sfixed32 | FieldType::Fixed32 => Val::Fixed32(v as u32),
-        FieldType::Sfixed64 | FieldType::Fixed64 => Val::Fixed64(v as u64),
-        FieldType::Sint32 => {
-            Val::Varint(u64::from((((v as i32) << 1) ^ ((v as i32) >> 31)) as u32))
-        }
-        FieldType::Sint64 => Val::Varint(((v << 1) ^ (v >> 63)) as u64),
-        FieldType::Uint32 => Val::Varint(u64::from(v as u32)),
-        FieldType::Int32 => Val::Varint(v as i32 as i64 as u64),
-        _ => Val::Varint(v as u64),
-    }
-}
-
-fn push(message: &mut DynMessage, desc: &FieldDesc, value: Val, packed: bool) {
-    let field = message.known.entry(desc.number as u32).or_default();
-    if desc.label == Label::Repeated {
-        field.packed = packed;
-        field.values.push(value);
-    } else {
-        field.values = vec![value];
     }
 }

@@ -399,7 +399,13 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
             files: Vec::new(),
         };
     }
+    let progress = |phase: &str| {
+        if let Some(progress) = options.progress {
+            progress(phase);
+        }
+    };
     let loaded = preparse(&tree, files);
+    progress("parse");
     let mut driver = Driver {
         tree: &tree,
         pool: Pool::default(),
@@ -429,6 +435,7 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
             }
         }
     }
+    progress("build");
     if !post_build_checks(&mut driver, &inputs) {
         return Compilation {
             diagnostics: driver.diagnostics,
@@ -450,6 +457,7 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         .collect();
     if options.request_descriptors {
         add_request_descriptors(&driver.pool, &mut files, &driver.direct_inputs);
+        progress("request forms");
     }
     Compilation {
         diagnostics: driver.diagnostics,

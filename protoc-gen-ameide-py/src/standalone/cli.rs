@@ -264,6 +264,7 @@ pub(crate) fn fail(message: &str) -> ExitCode {
 
 /// Runs a parsed command line. Exit codes: 0 success/clean, 1 `check` found differences, 2 errors.
 pub fn run(cli: Cli) -> ExitCode {
+    super::timing::start();
     match cli.command {
         Command::Generate(inputs) => {
             let outputs = match inputs.regenerate() {

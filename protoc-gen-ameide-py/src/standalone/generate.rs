@@ -37,9 +37,8 @@ pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Generated, Standa
 /// The embedded compiler's outputs: one compilation (parsed on all cores), then each request group decoded
 /// and generated, its files on all cores.
 fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
-    let started = std::time::Instant::now();
     let compiled = Compiled::new(&plan.includes, &plan.files)?;
-    timing("compile", started);
+    timing("compile");
     let mut outputs = Vec::new();
     for job in &plan.jobs {
         let groups = groups(&plan.files, job.strategy);
@@ -59,7 +58,7 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
             job: job.clone(),
             files: merge_responses(&job.out, generated.into_iter().collect::<Result<_, _>>()?)?,
         });
-        timing("generate", started);
+        timing("generate");
     }
     Ok(Generated {
         outputs,
@@ -69,7 +68,6 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
 
 /// Every job's files from the requests protoc or buf sends (per request group).
 fn external_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
-    let started = std::time::Instant::now();
     let mut outputs = Vec::new();
     for job in &plan.jobs {
         let requests: Vec<Vec<u8>> = match driver {
@@ -97,12 +95,12 @@ fn external_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, Stand
                 external::buf_requests(input, &job.parameter, job.strategy.as_str())?
             }
         };
-        timing("requests", started);
+        timing("requests");
         outputs.push(JobOutput {
             job: job.clone(),
             files: run_requests(&job.out, &requests)?,
         });
-        timing("generate", started);
+        timing("generate");
     }
     Ok(outputs)
 }
@@ -114,12 +112,11 @@ fn run_requests(
 ) -> Result<BTreeMap<String, String>, StandaloneError> {
     let out_name = out.display().to_string();
     let generate = |bytes: &Vec<u8>| -> Result<Vec<crate::GeneratedFile>, StandaloneError> {
-        let started = std::time::Instant::now();
         let request = Request::decode(bytes).map_err(|e| StandaloneError::Generate {
             out: out_name.clone(),
             message: e.to_string(),
         })?;
-        timing("generate: request decoded", started);
+        timing("generate: request decoded");
         crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
             out: out_name.clone(),
             message,

@@ -75,6 +75,11 @@ fn is_read_downstream(path: &[i32]) -> bool {
     ) || path.last() == Some(&FIELD_JSON_NAME)
 }
 
+/// The compiler's phase ends, on stderr with `AMEIDE_PY_TIMINGS`.
+fn compile_progress(phase: &str) {
+    crate::standalone::timing::timing(&format!("compile: {phase}"));
+}
+
 /// Files compiled once by the embedded compiler, from which requests for any subset are built.
 pub struct Compiled {
     /// Descriptor bytes by proto name: protoc's `CopyTo` form, and for the compiled inputs the
@@ -91,6 +96,7 @@ impl Compiled {
             include_paths: includes.to_vec(),
             keep_location: Some(is_read_downstream),
             request_descriptors: true,
+            progress: Some(compile_progress),
         };
         let compilation = proto_compiler::compile(files, &options);
         if compilation.has_errors() {

@@ -182,6 +182,46 @@ impl Options {
     }
 }
 
+/// How many elements of each kind files declare (what building them adds to a pool's arenas).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ElementCounts {
+    pub messages: usize,
+    pub fields: usize,
+    pub oneofs: usize,
+    pub enums: usize,
+    pub values: usize,
+    pub services: usize,
+    pub methods: usize,
+}
+
+impl ElementCounts {
+    pub fn add(&mut self, other: &ElementCounts) {
+        self.messages += other.messages;
+        self.fields += other.fields;
+        self.oneofs += other.oneofs;
+        self.enums += other.enums;
+        self.values += other.values;
+        self.services += other.services;
+        self.methods += other.methods;
+    }
+
+    /// The named elements (each a symbol).
+    pub fn total(&self) -> usize {
+        self.messages
+            + self.fields
+            + self.oneofs
+            + self.enums
+            + self.values
+            + self.services
+            + self.methods
+    }
+
+    fn add_enums(&mut self, enums: &[EnumProto]) {
+        self.enums += enums.len();
+        self.values += enums.iter().map(|e| e.value.len()).sum::<usize>();
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FileProto {
     pub id: ElemId,
@@ -199,6 +239,28 @@ pub struct FileProto {
     pub syntax: Option<String>,
     /// `edition` (the `Edition` enum number) for editions files.
     pub edition: Option<i32>,
+}
+
+impl FileProto {
+    /// The elements this file declares (map entries included; synthetic oneofs are not).
+    pub fn counts(&self) -> ElementCounts {
+        let mut counts = ElementCounts {
+            fields: self.extension.len(),
+            services: self.service.len(),
+            methods: self.service.iter().map(|s| s.method.len()).sum(),
+            ..ElementCounts::default()
+        };
+        counts.add_enums(&self.enum_type);
+        let mut stack: Vec<&MessageProto> = self.message_type.iter().collect();
+        while let Some(message) = stack.pop() {
+            counts.messages += 1;
+            counts.fields += message.field.len() + message.extension.len();
+            counts.oneofs += message.oneof_decl.len();
+            counts.add_enums(&message.enum_type);
+            stack.extend(&message.nested_type);
+        }
+        counts
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::builder::build_file;
+use super::parsing::{Loaded, ParseQueue};
 use super::{FileId, Pool};
 use crate::diagnostics::{Diagnostic, Position, Severity};
 use crate::ir::{ErrorLocation, ParsedFile};
@@ -18,66 +19,6 @@ use crate::{Compilation, CompileOptions, CompiledFile};
 
 /// protoc's `NameLimits::kPackageName`.
 const MAX_PACKAGE_NAME: usize = 511;
-
-/// A file looked up in the source tree: parsed, or the reason it could not be opened.
-enum Loaded {
-    Parsed {
-        display: String,
-        outcome: Box<ParseOutcome>,
-    },
-    NotFound(String),
-}
-
-/// Parses every file reachable from `inputs` through imports, level by level on all cores.
-fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Loaded> {
-    let mut loaded: HashMap<String, Loaded> = HashMap::new();
-    let mut level: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for input in inputs {
-        if seen.insert(input.clone()) {
-            level.push(input.clone());
-        }
-    }
-    while !level.is_empty() {
-        let results = crate::parallel::map(&level, |name| load_one(tree, name));
-        let mut next = Vec::new();
-        for (name, result) in level.into_iter().zip(results) {
-            if let Loaded::Parsed { outcome, .. } = &result {
-                let proto = &outcome.file.proto;
-                for dep in proto.dependency.iter().chain(&proto.option_dependency) {
-                    if seen.insert(dep.clone()) {
-                        next.push(dep.clone());
-                    }
-                }
-            }
-            loaded.insert(name, result);
-        }
-        level = next;
-    }
-    loaded
-}
-
-thread_local! {
-    /// The buffer files are read into, reused by each thread.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn load_one(tree: &SourceTree, name: &str) -> Loaded {
-    READ_BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        match tree.open(name, &mut buffer) {
-            Ok(Found::Disk { disk_path }) => Loaded::Parsed {
-                display: disk_path,
-                outcome: Box::new(parser::parse(name, &buffer)),
-            },
-            Ok(Found::Bundled(text)) => Loaded::Parsed {
-                display: name.to_string(),
-                outcome: Box::new(parser::parse(name, text.as_bytes())),
-            },
-            Err(message) => Loaded::NotFound(message),
-        }
-    })
-}
 
 /// A file whose imports are being loaded (protoc's `pending_files_` entry).
 struct Frame {
@@ -97,10 +38,9 @@ struct Built {
 
 /// The state of one compilation.
 struct Driver<'a> {
-    tree: &'a SourceTree,
+    parses: &'a ParseQueue<'a>,
     pool: Pool,
     generated: Option<&'static GeneratedPool>,
-    loaded: HashMap<String, Loaded>,
     keep_location: Option<fn(&[i32]) -> bool>,
     diagnostics: Vec<Diagnostic>,
     known_bad: HashSet<String>,
@@ -111,14 +51,14 @@ struct Driver<'a> {
     built_now: Vec<FileId>,
     /// Whether protoc's logging library has printed its one-time notice.
     logged: bool,
+    /// Whether the pool has made room for every file (once all are parsed).
+    reserved: bool,
 }
 
 impl Driver<'_> {
     /// The parse of a file: the one done ahead, or (when protoc parses a file again, in a cycle) a new one.
     fn take_loaded(&mut self, name: &str) -> Loaded {
-        self.loaded
-            .remove(name)
-            .unwrap_or_else(|| load_one(self.tree, name))
+        self.parses.take(name)
     }
 
     fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
@@ -233,6 +173,12 @@ impl Driver<'_> {
 
     /// Builds a file whose imports are loaded, and encodes it if it builds.
     fn build(&mut self, frame: Frame) -> Option<FileId> {
+        if !self.reserved {
+            if let Some((files, counts)) = self.parses.totals() {
+                self.pool.reserve_total(files, &counts);
+                self.reserved = true;
+            }
+        }
         let is_direct = self.direct_inputs.contains(&frame.name);
         let result = build_file(
             &mut self.pool,
@@ -308,6 +254,22 @@ impl Driver<'_> {
                 }
             }
         }
+    }
+
+    /// Builds each input in order with its imports (`FindFileByName`, then the deferred validation); the
+    /// inputs' files, or `None` at the first that fails (protoc stops there).
+    fn build_inputs(&mut self, files: &[String]) -> Option<Vec<FileId>> {
+        let mut inputs = Vec::new();
+        for name in files {
+            self.known_bad.clear();
+            let found = self.find_file_by_name(name);
+            let valid = self.validate_lifetimes();
+            match found {
+                Some(id) if valid => inputs.push(id),
+                _ => return None,
+            }
+        }
+        Some(inputs)
     }
 
     fn display_name(&self, file: FileId) -> String {
@@ -404,13 +366,11 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
             progress(phase);
         }
     };
-    let loaded = preparse(&tree, files);
-    progress("parse");
+    let parses = ParseQueue::new(&tree, files, options.keep_location);
     let mut driver = Driver {
-        tree: &tree,
+        parses: &parses,
         pool: Pool::default(),
         generated: Some(GeneratedPool::get()),
-        loaded,
         keep_location: options.keep_location,
         diagnostics: Vec::new(),
         known_bad: HashSet::new(),
@@ -419,23 +379,24 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         built: HashMap::new(),
         built_now: Vec::new(),
         logged: false,
+        reserved: false,
     };
-    let mut inputs = Vec::new();
-    for name in files {
-        driver.known_bad.clear();
-        let found = driver.find_file_by_name(name);
-        let valid = driver.validate_lifetimes();
-        match found {
-            Some(id) if valid => inputs.push(id),
-            _ => {
-                return Compilation {
-                    diagnostics: driver.diagnostics,
-                    files: Vec::new(),
-                }
-            }
+    // the build is sequential (each file sees the pool protoc's order leaves); the other cores parse ahead
+    let inputs = std::thread::scope(|scope| {
+        for _ in 0..crate::parallel::spare_threads() {
+            scope.spawn(|| parses.work());
         }
-    }
-    progress("build");
+        let inputs = driver.build_inputs(files);
+        parses.close();
+        inputs
+    });
+    let Some(inputs) = inputs else {
+        return Compilation {
+            diagnostics: driver.diagnostics,
+            files: Vec::new(),
+        };
+    };
+    progress("parse and build");
     if !post_build_checks(&mut driver, &inputs) {
         return Compilation {
             diagnostics: driver.diagnostics,
@@ -547,7 +508,7 @@ pub fn build_bootstrap(names: &[&str]) -> Pool {
             Found::Disk { .. } => &buffer[..],
             Found::Bundled(text) => text.as_bytes(),
         };
-        let outcome = parser::parse(name, text);
+        let outcome = parser::parse(name, text, None);
         if !outcome.ok {
             continue;
         }
@@ -559,5 +520,5 @@ pub fn build_bootstrap(names: &[&str]) -> Pool {
 
 /// A parsed file, for tests that look at parser output.
 pub fn parse_only(name: &str, source: &[u8]) -> ParsedFile {
-    parser::parse(name, source).file
+    parser::parse(name, source, None).file
 }

@@ -42,19 +42,20 @@ pub fn check_json_name_uniqueness(b: &mut Builder<'_>, message: MsgId) {
 }
 
 fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
-    let m = b.pool.message(message).clone();
+    let m = b.pool.message(message);
     let legacy_best_effort = m.options.features.legacy_best_effort_json();
-    let mut by_name: HashMap<String, JsonName> = HashMap::new();
-    for &field in &m.fields {
+    let fields = m.fields.clone();
+    let mut by_name: HashMap<String, JsonName> = HashMap::with_capacity(fields.len());
+    for field in fields {
         let details = json_name_of(b, field, use_custom);
-        let f = b.pool.field(field).clone();
+        let elem = b.pool.field(field).elem;
         if details.is_custom && details.name.starts_with('[') && details.name.ends_with(']') {
             b.error(
-                f.elem,
+                elem,
                 ErrorLocation::Name,
                 format!(
                     "The custom JSON name of field \"{}\" (\"{}\") is invalid: JSON names may not start with '[' and end with ']'.",
-                    f.name(),
+                    b.pool.field(field).name(),
                     details.name
                 ),
             );
@@ -84,15 +85,15 @@ fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
         };
         let message = format!(
             "The {this_kind} JSON name of field \"{}\" (\"{}\") conflicts with the {existing_kind} JSON name of field \"{}\"{suffix}.",
-            f.name(),
+            b.pool.field(field).name(),
             details.name,
             b.pool.field(existing.field).name()
         );
         let involves_default = !details.is_custom || !existing.is_custom;
         if legacy_best_effort && involves_default {
-            b.warning(f.elem, ErrorLocation::Name, message);
+            b.warning(elem, ErrorLocation::Name, message);
         } else {
-            b.error(f.elem, ErrorLocation::Name, message);
+            b.error(elem, ErrorLocation::Name, message);
         }
     }
 }

@@ -25,16 +25,21 @@ pub fn timing(phase: &str) {
         .map_or(String::new(), |pages| {
             format!(", {} MB resident", (pages * 4096) >> 20)
         });
-    // user + system CPU time so far (clock ticks of 10 ms): on a loaded host, wall time says little
-    let cpu = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
-            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-        })
-        .map_or(String::new(), |ticks| {
-            format!(", {:.2} s CPU", ticks as f64 / 100.0)
-        });
+    // user + system CPU time so far (clock ticks of 10 ms) of the process and of this thread (the work that
+    // no other core shares): on a loaded host, wall time says little
+    let cpu_seconds = |stat: &str| {
+        let s = std::fs::read_to_string(stat).ok()?;
+        let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(ticks as f64 / 100.0)
+    };
+    let cpu = match (
+        cpu_seconds("/proc/self/stat"),
+        cpu_seconds("/proc/thread-self/stat"),
+    ) {
+        (Some(all), Some(this)) => format!(", {all:.2} s CPU ({this:.2} s on this thread)"),
+        _ => String::new(),
+    };
     eprintln!(
         "timing: {phase} done at {:.2?}{cpu}{rss_mb}",
         started.elapsed()

@@ -35,6 +35,12 @@ pub fn spare_threads() -> usize {
     }
 }
 
+/// Drops `value` on a thread of its own (or here, if no thread can be started): freeing a structure of
+/// hundreds of thousands of allocations takes a while that the caller need not wait for.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = thread::Builder::new().spawn(move || drop(value));
+}
+
 /// `items.iter().map(f).collect()`, computed on up to [`thread_count`] threads; the result is in item order
 /// whatever the thread count and however the items were scheduled.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

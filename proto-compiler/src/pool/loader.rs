@@ -17,6 +17,8 @@ use crate::source::{Found, SourceTree};
 use crate::validate::{cli, lifetimes};
 use crate::{Compilation, CompileOptions, CompiledFile};
 
+const DESCRIPTOR_PROTO: &str = "google/protobuf/descriptor.proto";
+
 /// protoc's `NameLimits::kPackageName`.
 const MAX_PACKAGE_NAME: usize = 511;
 
@@ -25,6 +27,7 @@ struct Frame {
     name: String,
     display: String,
     outcome: Box<ParseOutcome>,
+    bundled_text: bool,
     next_dependency: usize,
 }
 
@@ -53,6 +56,8 @@ struct Driver<'a> {
     logged: bool,
     /// Whether the pool has made room for every file (once all are parsed).
     reserved: bool,
+    /// Whether descriptor.proto was built from the text protoc has compiled in.
+    bundled_descriptor_proto: bool,
 }
 
 impl Driver<'_> {
@@ -110,14 +115,18 @@ impl Driver<'_> {
         if self.known_bad.contains(name) {
             return Err(None);
         }
-        let (display, outcome) = match self.take_loaded(name) {
+        let (display, outcome, bundled_text) = match self.take_loaded(name) {
             Loaded::NotFound(message) => {
                 self.diagnostics
                     .push(Diagnostic::error(name, None, message));
                 self.known_bad.insert(name.to_string());
                 return Err(None);
             }
-            Loaded::Parsed { display, outcome } => (display, outcome),
+            Loaded::Parsed {
+                display,
+                outcome,
+                bundled_text,
+            } => (display, outcome, bundled_text),
         };
         self.report_parse(&display, &outcome);
         if !outcome.ok {
@@ -167,6 +176,7 @@ impl Driver<'_> {
             name: name.to_string(),
             display,
             outcome,
+            bundled_text,
             next_dependency: 0,
         })
     }
@@ -192,6 +202,9 @@ impl Driver<'_> {
             self.known_bad.insert(frame.name);
             return None;
         };
+        if frame.name == DESCRIPTOR_PROTO {
+            self.bundled_descriptor_proto = frame.bundled_text;
+        }
         let ParsedFile {
             mut source_info,
             locations,
@@ -348,24 +361,53 @@ fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
 
 /// Compiles `files` with their imports (see [`crate::compile`]).
 pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
+    let Linked {
+        pool,
+        mut files,
+        diagnostics,
+        direct_inputs,
+        compiled_in_schema,
+    } = match link(files, options) {
+        Ok(linked) => linked,
+        Err(failed) => return failed,
+    };
+    if options.request_descriptors {
+        add_request_descriptors(&pool, &mut files, &direct_inputs, compiled_in_schema);
+        if let Some(progress) = options.progress {
+            progress("request forms");
+        }
+    }
+    // hundreds of thousands of allocations for a large tree: freed beside the caller's next steps
+    crate::parallel::drop_in_background(pool);
+    Compilation { diagnostics, files }
+}
+
+/// A successful build: every file in request order with the pool it was built in.
+pub(crate) struct Linked {
+    pub pool: Pool,
+    pub files: Vec<CompiledFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub direct_inputs: HashSet<String>,
+    /// The pool's descriptor.proto is the text protoc has compiled in (see [`crate::retention`]).
+    pub compiled_in_schema: bool,
+}
+
+/// Parses, builds and checks `files` with their imports: the files' descriptors without their request forms,
+/// or the failed compilation.
+pub(crate) fn link(files: &[String], options: &CompileOptions) -> Result<Linked, Compilation> {
     let tree = SourceTree::new(&options.include_paths);
     // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
     if let Some(missing) = files
         .iter()
         .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
     {
-        return Compilation {
+        return Err(Compilation {
             diagnostics: vec![Diagnostic::line(format!(
                 "Could not make proto path relative: {missing}: No such file or directory"
             ))],
             files: Vec::new(),
-        };
+        });
     }
-    let progress = |phase: &str| {
-        if let Some(progress) = options.progress {
-            progress(phase);
-        }
-    };
     let parses = ParseQueue::new(&tree, files, options.keep_location);
     let mut driver = Driver {
         parses: &parses,
@@ -380,6 +422,7 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         built_now: Vec::new(),
         logged: false,
         reserved: false,
+        bundled_descriptor_proto: false,
     };
     // the build is sequential (each file sees the pool protoc's order leaves); the other cores parse ahead
     let inputs = std::thread::scope(|scope| {
@@ -390,21 +433,20 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         parses.close();
         inputs
     });
-    let Some(inputs) = inputs else {
-        return Compilation {
-            diagnostics: driver.diagnostics,
-            files: Vec::new(),
-        };
+    let failed = |driver: Driver<'_>| Compilation {
+        diagnostics: driver.diagnostics,
+        files: Vec::new(),
     };
-    progress("parse and build");
-    if !post_build_checks(&mut driver, &inputs) {
-        return Compilation {
-            diagnostics: driver.diagnostics,
-            files: Vec::new(),
-        };
+    let Some(inputs) = inputs else {
+        return Err(failed(driver));
+    };
+    if let Some(progress) = options.progress {
+        progress("parse and build");
     }
-    let order = request_order(&driver.pool, &inputs);
-    let mut files: Vec<CompiledFile> = order
+    if !post_build_checks(&mut driver, &inputs) {
+        return Err(failed(driver));
+    }
+    let files = request_order(&driver.pool, &inputs)
         .iter()
         .map(|&id| CompiledFile {
             name: driver.pool.file(id).name.clone(),
@@ -416,23 +458,39 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
             request_descriptor: None,
         })
         .collect();
-    if options.request_descriptors {
-        add_request_descriptors(&driver.pool, &mut files, &driver.direct_inputs);
-        progress("request forms");
-    }
-    Compilation {
-        diagnostics: driver.diagnostics,
+    let compiled_in_schema = driver.bundled_descriptor_proto
+        && driver
+            .pool
+            .find_message("google.protobuf.FileDescriptorProto")
+            .is_some_and(|m| {
+                driver.pool.file(driver.pool.message(m).file).name == DESCRIPTOR_PROTO
+            });
+    Ok(Linked {
+        pool: driver.pool,
         files,
-    }
+        diagnostics: driver.diagnostics,
+        direct_inputs: driver.direct_inputs,
+        compiled_in_schema,
+    })
 }
 
 /// The `proto_file` form of each input file, stripped in parallel.
-fn add_request_descriptors(pool: &Pool, files: &mut [CompiledFile], inputs: &HashSet<String>) {
+fn add_request_descriptors(
+    pool: &Pool,
+    files: &mut [CompiledFile],
+    inputs: &HashSet<String>,
+    compiled_in_schema: bool,
+) {
     let generated = GeneratedPool::get();
     let stripped = crate::parallel::map(files, |file| {
-        inputs
-            .contains(&file.name)
-            .then(|| crate::retention::strip_source_retention(pool, generated, &file.descriptor))
+        inputs.contains(&file.name).then(|| {
+            crate::retention::strip_source_retention(
+                pool,
+                generated,
+                &file.descriptor,
+                compiled_in_schema,
+            )
+        })
     });
     for (file, stripped) in files.iter_mut().zip(stripped) {
         file.request_descriptor = stripped;

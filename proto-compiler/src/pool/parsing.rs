@@ -18,6 +18,8 @@ pub enum Loaded {
     Parsed {
         display: String,
         outcome: Box<ParseOutcome>,
+        /// The text is the bundled file of that name (what protoc has compiled in, for descriptor.proto).
+        bundled_text: bool,
     },
     NotFound(String),
 }
@@ -35,10 +37,13 @@ pub fn load_one(tree: &SourceTree, name: &str, keep: Option<fn(&[i32]) -> bool>)
             Ok(Found::Disk { disk_path }) => Loaded::Parsed {
                 display: disk_path,
                 outcome: Box::new(parser::parse(name, &buffer, keep)),
+                bundled_text: crate::wkt::source(name)
+                    .is_some_and(|text| text.as_bytes() == *buffer),
             },
             Ok(Found::Bundled(text)) => Loaded::Parsed {
                 display: name.to_string(),
                 outcome: Box::new(parser::parse(name, text.as_bytes(), keep)),
+                bundled_text: true,
             },
             Err(message) => Loaded::NotFound(message),
         }

@@ -48,10 +48,14 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
             |group| -> Result<Vec<GeneratedFile>, StandaloneError> {
                 let mut request = compiled.decoded_request(group)?;
                 request.parameter = job.parameter.clone();
-                crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
-                    out: out_name.clone(),
-                    message,
-                })
+                let generated =
+                    crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
+                        out: out_name.clone(),
+                        message,
+                    });
+                // every file of a large tree, decoded: freed while the outputs are merged
+                crate::parallel::drop_in_background(request);
+                generated
             },
         );
         outputs.push(JobOutput {

@@ -183,16 +183,11 @@ impl Compiled {
     /// `parameter` is empty: the caller generates it with the options of each of its jobs.
     pub fn decoded_request(&self, files: &[String]) -> Result<Request, CompileError> {
         let (major, minor, patch) = COMPILER_VERSION;
-        let proto_files = self
-            .proto_files(files)
-            .into_iter()
-            .map(<[u8]>::to_vec)
-            .collect();
         Request::from_raw_files(
             files.to_vec(),
             String::new(),
             Some((major as i32, minor as i32, patch as i32, String::new())),
-            proto_files,
+            &self.proto_files(files),
         )
         .map_err(|e| match e {
             RequestError::Wire(source) => CompileError::Wire {

@@ -205,6 +205,21 @@ impl ElementCounts {
         self.methods += other.methods;
     }
 
+    /// About what `bytes` of .proto text declare, for reserving room ahead: googleapis' density plus a
+    /// tenth (its comments make it sparse; denser trees grow the arenas later, once every file is parsed).
+    pub fn estimate(bytes: u64) -> ElementCounts {
+        let per_mib = |n: u64| (bytes.saturating_mul(n) >> 20) as usize;
+        ElementCounts {
+            messages: per_mib(840),
+            fields: per_mib(2800),
+            oneofs: per_mib(480),
+            enums: per_mib(165),
+            values: per_mib(1110),
+            services: per_mib(33),
+            methods: per_mib(220),
+        }
+    }
+
     /// The named elements (each a symbol).
     pub fn total(&self) -> usize {
         self.messages

@@ -359,9 +359,22 @@ impl SourceInfo {
         let mut path = Vec::new();
         if let Some(Ok(record)) = wire::records(location).next() {
             if record.field == PATH {
-                let mut values = Vec::new();
-                if wire::extend_varints(record.value, &mut values).is_ok() {
-                    path.extend(values.into_iter().map(|v| v as i32));
+                match record.value {
+                    wire::Value::Varint(value) => path.push(value as i32),
+                    wire::Value::Bytes(packed) => {
+                        path.reserve(packed.len());
+                        let mut pos = 0;
+                        while pos < packed.len() {
+                            match wire::read_varint(packed, pos) {
+                                Ok((value, next)) => {
+                                    path.push(value as i32);
+                                    pos = next;
+                                }
+                                Err(_) => return Vec::new(),
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

@@ -10,7 +10,7 @@ use super::builder::build_file;
 use super::parsing::{Loaded, ParseQueue};
 use super::{FileId, Pool};
 use crate::diagnostics::{Diagnostic, Position, Severity};
-use crate::ir::{ErrorLocation, ParsedFile};
+use crate::ir::{ElementCounts, ErrorLocation, ParsedFile};
 use crate::options::GeneratedPool;
 use crate::parser::{self, ParseOutcome};
 use crate::source::{Found, SourceTree};
@@ -397,10 +397,8 @@ pub(crate) struct Linked {
 pub(crate) fn link(files: &[String], options: &CompileOptions) -> Result<Linked, Compilation> {
     let tree = SourceTree::new(&options.include_paths);
     // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
-    if let Some(missing) = files
-        .iter()
-        .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
-    {
+    let sizes = crate::parallel::map(files, |f| tree.input_size(f));
+    if let Some((missing, _)) = files.iter().zip(&sizes).find(|(_, size)| size.is_none()) {
         return Err(Compilation {
             diagnostics: vec![Diagnostic::line(format!(
                 "Could not make proto path relative: {missing}: No such file or directory"
@@ -409,9 +407,14 @@ pub(crate) fn link(files: &[String], options: &CompileOptions) -> Result<Linked,
         });
     }
     let parses = ParseQueue::new(&tree, files, options.keep_location);
+    let mut pool = Pool::default();
+    pool.reserve_total(
+        files.len(),
+        &ElementCounts::estimate(sizes.iter().flatten().sum()),
+    );
     let mut driver = Driver {
         parses: &parses,
-        pool: Pool::default(),
+        pool,
         generated: Some(GeneratedPool::get()),
         keep_location: options.keep_location,
         diagnostics: Vec::new(),
@@ -499,18 +502,19 @@ fn add_request_descriptors(
 
 /// protoc's checks after all inputs are built; `false` if any failed.
 fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
-    let mut errors = Vec::new();
-    for &input in inputs {
-        errors.extend(cli::check_numbers_and_option_imports(&driver.pool, input));
-    }
+    // read-only over the pool, one input at a time: on all cores, the errors in input order
+    let pool = &driver.pool;
+    let mut errors: Vec<_> = crate::parallel::map(inputs, |&input| {
+        cli::check_numbers_and_option_imports(pool, input)
+    })
+    .concat();
     if let Some(generated) = driver.generated {
-        for &input in inputs {
-            errors.extend(cli::check_target_constraints(
-                &driver.pool,
-                generated,
-                input,
-            ));
-        }
+        errors.extend(
+            crate::parallel::map(inputs, |&input| {
+                cli::check_target_constraints(pool, generated, input)
+            })
+            .concat(),
+        );
     }
     let failed = !errors.is_empty();
     for (file, message) in errors {

@@ -2,7 +2,6 @@
 //! protoc's order. A large tree has millions of locations, so they are never kept as structs; the only change
 //! after parsing, protoc's `UpdateSourceCodeInfo` for interpreted options, rewrites single paths in place.
 
-use std::collections::HashMap;
 
 use crate::wire;
 
@@ -390,7 +389,7 @@ impl SourceInfo {
 
     /// protoc's `OptionInterpreter::UpdateSourceCodeInfo`: a location whose path is a key of `interpreted`
     /// gets the value as its path, and the locations right after it below its old path are dropped.
-    pub fn update_paths(&mut self, interpreted: &HashMap<Vec<i32>, Vec<i32>>) {
+    pub fn update_paths(&mut self, interpreted: &crate::pool::fxhash::FxHashMap<Vec<i32>, Vec<i32>>) {
         if interpreted.is_empty() {
             return;
         }

@@ -2,8 +2,11 @@
 # Benchmark: `protoc-gen-ameide-py generate` (embedded proto-compiler, no protoc) over ALL googleapis protos
 # versus the reference — protoc 35.1's built-in python + pyi generators plus grpcio-tools 1.85.1's gRPC plugin
 # (`python -m grpc_tools.protoc --python_out --pyi_out --grpc_python_out`) — on the same files, same machine,
-# same run, alternating, each into a fresh output directory. Also `check` on the generated tree (clean).
-# Reports wall-clock and CPU (user+sys) medians, peak RSS, and the ratios.
+# same run, alternating, each into a fresh output directory. Also `check` on the generated tree (clean), and
+# `tar x` of the same tree into a fresh directory (the floor for writing 24k files on this disk), without and
+# with a `sync -f` after it (generate makes its files durable with syncfs before and after its renames).
+# Reports wall-clock and CPU (user+sys) medians, peak RSS, the ratios, and generate's margin against
+# `check + 1.5 x tar`.
 #
 # With `typed` as the second argument, the typed stubs instead: mypy-protobuf 5.1.0's `_pb2.pyi` and
 # `_pb2_grpc.pyi` in place of protoc's `.pyi` — reference `python -m grpc_tools.protoc --python_out --mypy_out
@@ -46,22 +49,40 @@ files = sorted(os.path.relpath(os.path.join(d, f), root)
 scratch = tempfile.mkdtemp(prefix="bench-generate-", dir=os.path.join(os.getcwd(), "target"))
 argfile = os.path.join(scratch, "files.args")
 open(argfile, "w").write("\n".join(files) + "\n")
-def timed(cmd, cwd):
+def timed(cmd, cwd, shell=False):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    argv = ["/usr/bin/time", "-f", "%M"] + (["sh", "-c", cmd] if shell else cmd)
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
-        sys.exit(f"{cmd[0]} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+        sys.exit(f"{cmd if shell else cmd[0]} failed ({p.returncode}):\n{p.stderr[-2000:]}")
     rss_mb = int(p.stderr.strip().splitlines()[-1]) / 1024
     return t1 - t0, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), rss_mb
-res = {"reference": [], "generate": [], "check": []}
+def settle():
+    # what the previous step left unwritten is flushed before the next is timed: generate's syncfs (and the
+    # sync after tar) would otherwise write the reference's 200 MB too
+    subprocess.run(["sync", "-f", scratch], check=True)
+res = {"reference": [], "generate": [], "check": [], "tar": [], "tar+sync": []}
+tarball = os.path.join(scratch, "tree.tar")
 for i in range(runs):
     out = os.path.join(scratch, f"ref-{i}"); os.makedirs(out)
     res["reference"].append(timed([py, "-m", "grpc_tools.protoc", "-I.", f"--python_out={out}", *stub_flags(out),
                                    f"--grpc_python_out={out}", f"@{argfile}"], root))
     out = os.path.join(scratch, f"gen-{i}")
+    settle()
     res["generate"].append(timed([binary, "generate", "-I", root, "--out", out, *opts], scratch))
     res["check"].append(timed([binary, "check", "-q", "-I", root, "--out", out, *opts], scratch))
+    if i == 0:
+        subprocess.run(["tar", "cf", tarball, "-C", out, "."], check=True)
+    for key, sync in [("tar", ""), ("tar+sync", " && sync -f .")]:
+        into = os.path.join(scratch, f"{key}-{i}")
+        os.makedirs(into)
+        settle()
+        res[key].append(timed(f"tar xf {tarball}{sync}", into, shell=True))
+        shutil.rmtree(into)
+    if i > 0:
+        shutil.rmtree(os.path.join(scratch, f"ref-{i}"))
+        shutil.rmtree(out)
 count = sum(len(fs) for _, _, fs in os.walk(os.path.join(scratch, "gen-0")))
 same = subprocess.run(["diff", "-rq", os.path.join(scratch, "ref-0"), os.path.join(scratch, "gen-0")],
                       stdout=subprocess.DEVNULL).returncode == 0
@@ -73,9 +94,15 @@ print(f"googleapis, {kind}: {len(files)} protos -> {count} files; outputs identi
 print(f"{'':<34}{'wall s':>8}{'cpu s':>8}{'peak RSS MB':>13}")
 reference = "grpc_tools.protoc + mypy-protobuf" if mypy_protobuf else "reference (grpc_tools.protoc)"
 for k, label in [("reference", reference), ("generate", "protoc-gen-ameide-py generate"),
-                 ("check", "protoc-gen-ameide-py check (clean)")]:
+                 ("check", "protoc-gen-ameide-py check (clean)"), ("tar", "tar x of the generated tree"),
+                 ("tar+sync", "tar x, then sync -f")]:
     w, c, m = med[k]
     print(f"{label:<34}{w:>8.2f}{c:>8.2f}{m:>13.0f}")
 print(f"speed-up generate vs reference: {med['reference'][0] / med['generate'][0]:.1f}x wall, "
-      f"{med['reference'][1] / med['generate'][1]:.1f}x cpu; check: {med['reference'][0] / med['check'][0]:.1f}x wall")
+      f"{med['reference'][1] / med['generate'][1]:.1f}x cpu; check: {med['reference'][0] / med['check'][0]:.1f}x wall, "
+      f"{med['reference'][1] / med['check'][1]:.1f}x cpu")
+for key in ["tar", "tar+sync"]:
+    bound = med["check"][0] + 1.5 * med[key][0]
+    print(f"generate {med['generate'][0]:.2f} s vs check + 1.5 x ({key}) = {bound:.2f} s: "
+          f"{'within' if med['generate'][0] <= bound else 'over'} by {abs(bound - med['generate'][0]):.2f} s")
 PY

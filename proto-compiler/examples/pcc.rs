@@ -8,6 +8,8 @@ use std::path::PathBuf;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 fn main() {
     let mut includes = Vec::new();
     let mut out = None;
@@ -36,13 +38,16 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let start = std::time::Instant::now();
+    let start = *START.get_or_init(std::time::Instant::now);
     let result = proto_compiler::compile(
         &inputs,
         &proto_compiler::CompileOptions {
             include_paths: includes,
             keep_location: None,
             request_descriptors: request,
+            progress: Some(|phase| {
+                eprintln!("{phase} done at {:.2?}", START.get().map(|s| s.elapsed()))
+            }),
         },
     );
     eprintln!("compiled in {:?}", start.elapsed());

@@ -307,7 +307,7 @@ pub fn encode_file(
         message_field(7, &mut out, |o| encoder.field(x, o));
     }
     encoder.options(&f.options, OptionsKind::File, 8, &mut out);
-    if !source_info.is_empty() {
+    if source_info.has_recorded() {
         message_field(9, &mut out, |o| source_info.encode(keep, o));
     }
     for &p in &f.public_dependencies {

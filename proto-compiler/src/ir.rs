@@ -183,6 +183,61 @@ impl Options {
     }
 }
 
+/// How many elements of each kind files declare (what building them adds to a pool's arenas).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ElementCounts {
+    pub messages: usize,
+    pub fields: usize,
+    pub oneofs: usize,
+    pub enums: usize,
+    pub values: usize,
+    pub services: usize,
+    pub methods: usize,
+}
+
+impl ElementCounts {
+    pub fn add(&mut self, other: &ElementCounts) {
+        self.messages += other.messages;
+        self.fields += other.fields;
+        self.oneofs += other.oneofs;
+        self.enums += other.enums;
+        self.values += other.values;
+        self.services += other.services;
+        self.methods += other.methods;
+    }
+
+    /// About what `bytes` of .proto text declare, for reserving room ahead: googleapis' density plus a
+    /// tenth (its comments make it sparse; denser trees grow the arenas later, once every file is parsed).
+    pub fn estimate(bytes: u64) -> ElementCounts {
+        let per_mib = |n: u64| (bytes.saturating_mul(n) >> 20) as usize;
+        ElementCounts {
+            messages: per_mib(840),
+            fields: per_mib(2800),
+            oneofs: per_mib(480),
+            enums: per_mib(165),
+            values: per_mib(1110),
+            services: per_mib(33),
+            methods: per_mib(220),
+        }
+    }
+
+    /// The named elements (each a symbol).
+    pub fn total(&self) -> usize {
+        self.messages
+            + self.fields
+            + self.oneofs
+            + self.enums
+            + self.values
+            + self.services
+            + self.methods
+    }
+
+    fn add_enums(&mut self, enums: &[EnumProto]) {
+        self.enums += enums.len();
+        self.values += enums.iter().map(|e| e.value.len()).sum::<usize>();
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FileProto {
     pub id: ElemId,
@@ -200,6 +255,28 @@ pub struct FileProto {
     pub syntax: Option<String>,
     /// `edition` (the `Edition` enum number) for editions files.
     pub edition: Option<i32>,
+}
+
+impl FileProto {
+    /// The elements this file declares (map entries included; synthetic oneofs are not).
+    pub fn counts(&self) -> ElementCounts {
+        let mut counts = ElementCounts {
+            fields: self.extension.len(),
+            services: self.service.len(),
+            methods: self.service.iter().map(|s| s.method.len()).sum(),
+            ..ElementCounts::default()
+        };
+        counts.add_enums(&self.enum_type);
+        let mut stack: Vec<&MessageProto> = self.message_type.iter().collect();
+        while let Some(message) = stack.pop() {
+            counts.messages += 1;
+            counts.fields += message.field.len() + message.extension.len();
+            counts.oneofs += message.oneof_decl.len();
+            counts.add_enums(&message.enum_type);
+            stack.extend(&message.nested_type);
+        }
+        counts
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -53,6 +53,8 @@ pub struct CompileOptions {
     /// Also give each input file its `CodeGeneratorRequest.proto_file` form
     /// ([`CompiledFile::request_descriptor`]).
     pub request_descriptors: bool,
+    /// Called with the name of each phase as it ends (`"parse"`, `"build"`, ...), for profiling.
+    pub progress: Option<fn(&str)>,
 }
 
 /// The result of a compilation.

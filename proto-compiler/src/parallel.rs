@@ -25,6 +25,22 @@ pub fn thread_count() -> usize {
         .unwrap_or_else(|| thread::available_parallelism().map_or(1, NonZeroUsize::get))
 }
 
+/// How many threads a caller may start beside its own to work alongside it: none inside a [`map`]'s worker
+/// (the map already uses every core), else one less than [`thread_count`].
+pub fn spare_threads() -> usize {
+    if IN_WORKER.with(Cell::get) {
+        0
+    } else {
+        thread_count() - 1
+    }
+}
+
+/// Drops `value` on a thread of its own (or here, if no thread can be started): freeing a structure of
+/// hundreds of thousands of allocations takes a while that the caller need not wait for.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = thread::Builder::new().spawn(move || drop(value));
+}
+
 /// `items.iter().map(f).collect()`, computed on up to [`thread_count`] threads; the result is in item order
 /// whatever the thread count and however the items were scheduled.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

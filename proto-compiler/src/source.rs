@@ -116,6 +116,19 @@ impl SourceTree {
     /// protoc's `VirtualFileToDiskFile`: the disk path a proto name is read from (the name printed in
     /// diagnostics), if it is on disk.
     pub fn disk_file(&self, virtual_file: &str) -> Option<String> {
+        self.find_disk_file(virtual_file).map(|(path, _)| path)
+    }
+
+    /// The size of the file a proto name maps to (on disk, else bundled), if there is one.
+    pub fn input_size(&self, virtual_file: &str) -> Option<u64> {
+        match self.find_disk_file(virtual_file) {
+            Some((_, size)) => Some(size),
+            None => crate::wkt::source(virtual_file).map(|text| text.len() as u64),
+        }
+    }
+
+    /// [`SourceTree::disk_file`] with the file's size.
+    fn find_disk_file(&self, virtual_file: &str) -> Option<(String, u64)> {
         if virtual_file != canonicalize_path(virtual_file)
             || contains_parent_reference(virtual_file)
         {
@@ -124,7 +137,10 @@ impl SourceTree {
         self.disk_paths.iter().find_map(|disk_path| {
             let candidate = apply_mapping(virtual_file, "", disk_path)?;
             let path = Path::new(&candidate);
-            (path.is_file() && std::fs::File::open(path).is_ok()).then_some(candidate)
+            let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
+            std::fs::File::open(path)
+                .is_ok()
+                .then_some((candidate, size))
         })
     }
 

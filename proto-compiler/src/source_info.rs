@@ -2,8 +2,6 @@
 //! protoc's order. A large tree has millions of locations, so they are never kept as structs; the only change
 //! after parsing, protoc's `UpdateSourceCodeInfo` for interpreted options, rewrites single paths in place.
 
-use std::collections::HashMap;
-
 use crate::wire;
 
 /// One location with its comments (what a location arena entry expands to).
@@ -190,9 +188,29 @@ impl LocArena {
         }
     }
 
-    /// The encoded source info (the arena is recycled).
-    pub fn into_source_info(self) -> SourceInfo {
-        let mut info = SourceInfo::default();
+    /// The encoded source info (the arena is recycled), with only the locations `keep` accepts when given
+    /// (see [`SourceInfo::encode`]); a location below an uninterpreted option is kept regardless, since
+    /// option interpretation may still give it a path `keep` accepts.
+    pub fn into_source_info(self, keep: Option<fn(&[i32]) -> bool>) -> SourceInfo {
+        let kept = |i: usize| {
+            keep.is_none_or(|keep| {
+                let path = self.path(i);
+                keep(path) || path.contains(&crate::parser::path::UNINTERPRETED_OPTION)
+            })
+        };
+        let mut info = SourceInfo {
+            recorded: self.recs.len(),
+            ..SourceInfo::default()
+        };
+        if keep.is_some() {
+            for (i, r) in self.recs.iter().enumerate() {
+                if kept(i) {
+                    self.encode_location(i, r, &mut info);
+                }
+            }
+            self.recycle();
+            return info;
+        }
         info.starts.reserve_exact(self.recs.len());
         let comment_bytes: usize = self
             .comments
@@ -207,23 +225,27 @@ impl LocArena {
         info.bytes
             .reserve_exact(self.paths.len() * 2 + self.recs.len() * 12 + comment_bytes);
         for (i, r) in self.recs.iter().enumerate() {
-            info.starts.push(info.bytes.len() as u32);
-            write_packed(PATH, self.path(i), &mut info.bytes);
-            write_packed(SPAN, &r.span[..r.span_len as usize], &mut info.bytes);
-            if let Some(c) = self.comments.get(r.comments as usize) {
-                if !c.leading.is_empty() {
-                    wire::write_bytes_field(LEADING, &c.leading, &mut info.bytes);
-                }
-                if !c.trailing.is_empty() {
-                    wire::write_bytes_field(TRAILING, &c.trailing, &mut info.bytes);
-                }
-                for d in &c.detached {
-                    wire::write_bytes_field(DETACHED, d, &mut info.bytes);
-                }
-            }
+            self.encode_location(i, r, &mut info);
         }
         self.recycle();
         info
+    }
+
+    fn encode_location(&self, i: usize, r: &Rec, info: &mut SourceInfo) {
+        info.starts.push(info.bytes.len() as u32);
+        write_packed(PATH, self.path(i), &mut info.bytes);
+        write_packed(SPAN, &r.span[..r.span_len as usize], &mut info.bytes);
+        if let Some(c) = self.comments.get(r.comments as usize) {
+            if !c.leading.is_empty() {
+                wire::write_bytes_field(LEADING, &c.leading, &mut info.bytes);
+            }
+            if !c.trailing.is_empty() {
+                wire::write_bytes_field(TRAILING, &c.trailing, &mut info.bytes);
+            }
+            for d in &c.detached {
+                wire::write_bytes_field(DETACHED, d, &mut info.bytes);
+            }
+        }
     }
 }
 
@@ -290,12 +312,22 @@ pub struct SourceInfo {
     bytes: Vec<u8>,
     /// start of each location's message in `bytes` (its end is the next start)
     starts: Vec<u32>,
+    /// How many locations the parser recorded, kept or not: protoc writes a `SourceCodeInfo` when there
+    /// was any.
+    recorded: usize,
 }
 
 impl SourceInfo {
     pub fn push(&mut self, location: &Location) {
         self.starts.push(self.bytes.len() as u32);
+        self.recorded += 1;
         location.encode(&mut self.bytes);
+    }
+
+    /// Whether the parser recorded any location (protoc then writes the `source_code_info` field, even
+    /// if none of its locations is kept).
+    pub fn has_recorded(&self) -> bool {
+        self.recorded > 0
     }
 
     pub fn len(&self) -> usize {
@@ -325,9 +357,22 @@ impl SourceInfo {
         let mut path = Vec::new();
         if let Some(Ok(record)) = wire::records(location).next() {
             if record.field == PATH {
-                let mut values = Vec::new();
-                if wire::extend_varints(record.value, &mut values).is_ok() {
-                    path.extend(values.into_iter().map(|v| v as i32));
+                match record.value {
+                    wire::Value::Varint(value) => path.push(value as i32),
+                    wire::Value::Bytes(packed) => {
+                        path.reserve(packed.len());
+                        let mut pos = 0;
+                        while pos < packed.len() {
+                            match wire::read_varint(packed, pos) {
+                                Ok((value, next)) => {
+                                    path.push(value as i32);
+                                    pos = next;
+                                }
+                                Err(_) => return Vec::new(),
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -343,11 +388,17 @@ impl SourceInfo {
 
     /// protoc's `OptionInterpreter::UpdateSourceCodeInfo`: a location whose path is a key of `interpreted`
     /// gets the value as its path, and the locations right after it below its old path are dropped.
-    pub fn update_paths(&mut self, interpreted: &HashMap<Vec<i32>, Vec<i32>>) {
+    pub fn update_paths(
+        &mut self,
+        interpreted: &crate::pool::fxhash::FxHashMap<Vec<i32>, Vec<i32>>,
+    ) {
         if interpreted.is_empty() {
             return;
         }
-        let mut out = SourceInfo::default();
+        let mut out = SourceInfo {
+            recorded: self.recorded,
+            ..SourceInfo::default()
+        };
         out.bytes.reserve_exact(self.bytes.len() + 64);
         out.starts.reserve_exact(self.starts.len());
         let mut removing: Option<Vec<i32>> = None;

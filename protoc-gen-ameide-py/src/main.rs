@@ -17,6 +17,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
+    // No transparent huge pages: the kernel zeroes a whole 2 MB page on its first touch, which cost a
+    // googleapis `check` about a second of system time on a 2-core VM (a third of that with 4 KB pages), and
+    // the partly used huge pages raised the peak by 40-50 MB. Best effort: without it only speed differs.
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     // Freed memory is kept for reuse instead of being returned to the OS 10 ms later (mimalloc's default):
     // with transparent huge pages each re-fault zeroes 2 MB, which was a tenth of a googleapis `generate`.
     // SAFETY: sets a plain integer option; mimalloc reads options at any time.

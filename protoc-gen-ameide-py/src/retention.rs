@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use prost_types::{DescriptorProto, FieldDescriptorProto};
+
 use crate::request::Request;
 use crate::wire::{self, Value, WireError};
 
@@ -42,10 +44,8 @@ pub struct OptionSchema {
 }
 
 // FieldDescriptorProto / DescriptorProto / FileDescriptorProto field numbers.
-const FILE_PACKAGE: u32 = 2;
 const FILE_MESSAGE_TYPE: u32 = 4;
 const FILE_EXTENSION: u32 = 7;
-const MESSAGE_NAME: u32 = 1;
 const MESSAGE_FIELD: u32 = 2;
 const MESSAGE_NESTED_TYPE: u32 = 3;
 const MESSAGE_EXTENSION: u32 = 6;
@@ -60,22 +60,51 @@ const TYPE_GROUP: u64 = 10;
 const TYPE_MESSAGE: u64 = 11;
 
 impl OptionSchema {
-    /// Indexes every field and extension of the request from the raw descriptor bytes (prost-types'
-    /// `FieldOptions` has no `retention`).
+    /// Indexes the fields of the option messages and of every message an option value can hold (reached
+    /// through message-typed fields and extensions, from the `*Options` types), from the raw descriptor bytes
+    /// (prost-types' `FieldOptions` has no `retention`). Where two extensions claim one number, the later
+    /// file's wins.
     pub fn from_request(request: &Request) -> Result<OptionSchema, WireError> {
         let mut schema = OptionSchema::default();
         schema.add_builtins();
+        let mut extensions: HashMap<String, Vec<&[u8]>> = HashMap::new();
         for file in &request.files {
-            let package = wire::last_bytes_field(&file.raw, FILE_PACKAGE)?.unwrap_or_default();
-            let scope = match package {
-                [] => String::new(),
-                package => format!(".{}", String::from_utf8_lossy(package)),
-            };
-            for message in wire::bytes_fields(&file.raw, FILE_MESSAGE_TYPE)? {
-                schema.add_message(&scope, message)?;
+            if has_extensions(&file.proto.extension, &file.proto.message_type) {
+                collect_extensions(&file.raw, &mut extensions)?;
             }
-            for extension in wire::bytes_fields(&file.raw, FILE_EXTENSION)? {
-                schema.add_extension(extension)?;
+        }
+        let mut todo: Vec<String> = [
+            types::FILE,
+            types::MESSAGE,
+            types::FIELD,
+            types::ONEOF,
+            types::ENUM,
+            types::ENUM_VALUE,
+            types::SERVICE,
+            types::METHOD,
+            types::EXTENSION_RANGE,
+            types::FEATURE_SET,
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(message_type) = todo.pop() {
+            if !seen.insert(message_type.clone()) {
+                continue;
+            }
+            let fields = match request.message_bytes(&message_type) {
+                Some(message) => wire::bytes_fields(message?, MESSAGE_FIELD)?,
+                None => Vec::new(),
+            };
+            let extending = extensions.get(&message_type).map_or(&[][..], Vec::as_slice);
+            for field in fields.iter().chain(extending) {
+                if let Some(number) = field_number(field)? {
+                    let field_schema = field_schema(field)?;
+                    todo.extend(field_schema.message_type.clone());
+                    schema
+                        .fields
+                        .insert((message_type.clone(), number), field_schema);
+                }
             }
         }
         Ok(schema)
@@ -116,34 +145,6 @@ impl OptionSchema {
             source(types::FEATURE_SET, 7),     // enforce_naming_style
             source(types::FEATURE_SET, 8),     // default_symbol_visibility
         ]);
-    }
-
-    fn add_message(&mut self, scope: &str, message: &[u8]) -> Result<(), WireError> {
-        let name = wire::last_bytes_field(message, MESSAGE_NAME)?.unwrap_or_default();
-        let full_name = format!("{scope}.{}", String::from_utf8_lossy(name));
-        for field in wire::bytes_fields(message, MESSAGE_FIELD)? {
-            if let Some(number) = field_number(field)? {
-                self.fields
-                    .insert((full_name.clone(), number), field_schema(field)?);
-            }
-        }
-        for extension in wire::bytes_fields(message, MESSAGE_EXTENSION)? {
-            self.add_extension(extension)?;
-        }
-        for nested in wire::bytes_fields(message, MESSAGE_NESTED_TYPE)? {
-            self.add_message(&full_name, nested)?;
-        }
-        Ok(())
-    }
-
-    fn add_extension(&mut self, extension: &[u8]) -> Result<(), WireError> {
-        let extendee = wire::last_bytes_field(extension, FIELD_EXTENDEE)?.unwrap_or_default();
-        if let Some(number) = field_number(extension)? {
-            let extendee = String::from_utf8_lossy(extendee).into_owned();
-            self.fields
-                .insert((extendee, number), field_schema(extension)?);
-        }
-        Ok(())
     }
 
     fn field(&self, message_type: &str, number: u32) -> Option<&FieldSchema> {
@@ -204,6 +205,48 @@ impl OptionSchema {
         kept.sort_by_key(|(field, _)| *field);
         Ok(kept.into_iter().flat_map(|(_, raw)| raw).collect())
     }
+}
+
+/// Whether a file declares any extension, at any depth.
+fn has_extensions(extensions: &[FieldDescriptorProto], messages: &[DescriptorProto]) -> bool {
+    !extensions.is_empty()
+        || messages
+            .iter()
+            .any(|m| has_extensions(&m.extension, &m.nested_type))
+}
+
+/// The extensions of a file by extendee, in the order the request's messages are walked: each message's own
+/// extensions before its nested messages', all messages' before the file-level ones.
+fn collect_extensions<'a>(
+    file: &'a [u8],
+    out: &mut HashMap<String, Vec<&'a [u8]>>,
+) -> Result<(), WireError> {
+    fn message<'a>(
+        message_bytes: &'a [u8],
+        out: &mut HashMap<String, Vec<&'a [u8]>>,
+    ) -> Result<(), WireError> {
+        add(wire::bytes_fields(message_bytes, MESSAGE_EXTENSION)?, out)?;
+        for nested in wire::bytes_fields(message_bytes, MESSAGE_NESTED_TYPE)? {
+            message(nested, out)?;
+        }
+        Ok(())
+    }
+    fn add<'a>(
+        extensions: Vec<&'a [u8]>,
+        out: &mut HashMap<String, Vec<&'a [u8]>>,
+    ) -> Result<(), WireError> {
+        for extension in extensions {
+            let extendee = wire::last_bytes_field(extension, FIELD_EXTENDEE)?.unwrap_or_default();
+            out.entry(String::from_utf8_lossy(extendee).into_owned())
+                .or_default()
+                .push(extension);
+        }
+        Ok(())
+    }
+    for message_bytes in wire::bytes_fields(file, FILE_MESSAGE_TYPE)? {
+        message(message_bytes, out)?;
+    }
+    add(wire::bytes_fields(file, FILE_EXTENSION)?, out)
 }
 
 fn field_number(field: &[u8]) -> Result<Option<u32>, WireError> {

@@ -152,8 +152,10 @@ impl<'p> Builder<'p> {
                 self.error(option.id, ErrorLocation::OptionName, message);
                 return false;
             };
-            let f = self.side_pool(field.side).field(field.field).clone();
-            if field.side != side || f.containing_type != Some(descriptor) {
+            let f = self.side_pool(field.side).field(field.field);
+            let (containing_type, number, file, type_ref, label) =
+                (f.containing_type, f.number, f.file, f.type_ref, f.label);
+            if field.side != side || containing_type != Some(descriptor) {
                 let name = self.side_pool(side).message(descriptor).name().to_string();
                 self.error(
                     option.id,
@@ -162,9 +164,9 @@ impl<'p> Builder<'p> {
                 );
                 return false;
             }
-            dest_path.push(f.number);
+            dest_path.push(number);
             if field.side == Side::Current
-                && f.file == self.file
+                && file == self.file
                 && first.name == "features"
                 && !first.is_extension
             {
@@ -178,7 +180,7 @@ impl<'p> Builder<'p> {
                 return false;
             }
             if i + 1 < option.name.len() {
-                let TypeRef::Message(next) = f.type_ref else {
+                let TypeRef::Message(next) = type_ref else {
                     self.error(
                         option.id,
                         ErrorLocation::OptionName,
@@ -186,7 +188,7 @@ impl<'p> Builder<'p> {
                     );
                     return false;
                 };
-                if f.label == Label::Repeated {
+                if label == Label::Repeated {
                     self.error(
                         option.id,
                         ErrorLocation::OptionName,
@@ -201,16 +203,18 @@ impl<'p> Builder<'p> {
             leaf = Some(field);
         }
         let Some(leaf) = leaf else { return true };
-        let leaf_desc = self.side_pool(leaf.side).field(leaf.field).clone();
-        if leaf_desc.label != Label::Repeated {
-            let unknown = self.options_slot(options.target).msg.unknown.clone();
-            if !self.examine_if_option_is_set(
-                &intermediate,
-                &unknown,
-                leaf_desc.number,
-                &debug_name,
-                option,
-            ) {
+        let (leaf_repeated, leaf_number) = {
+            let f = self.side_pool(leaf.side).field(leaf.field);
+            (f.label == Label::Repeated, f.number)
+        };
+        if !leaf_repeated {
+            let unknown = &self.options_slot(options.target).msg.unknown;
+            if self.option_is_set(&intermediate, unknown, leaf_number) {
+                self.error(
+                    option.id,
+                    ErrorLocation::OptionName,
+                    format!("Option \"{debug_name}\" was already set."),
+                );
                 return false;
             }
         }
@@ -234,7 +238,7 @@ impl<'p> Builder<'p> {
             .msg
             .unknown
             .extend_from_slice(&value);
-        if leaf_desc.label == Label::Repeated {
+        if leaf_repeated {
             let count = self
                 .repeated_option_counts
                 .entry(dest_path.clone())
@@ -247,46 +251,32 @@ impl<'p> Builder<'p> {
         true
     }
 
-    /// `ExamineIfOptionIsSet`: "already set" if the unknown fields (in the intermediate messages the name
-    /// drills into) already hold the leaf field.
-    fn examine_if_option_is_set(
-        &mut self,
+    /// `ExamineIfOptionIsSet`: whether the unknown fields (in the intermediate messages the name drills
+    /// into) already hold the leaf field.
+    fn option_is_set(
+        &self,
         intermediate: &[OptionField],
         unknown: &[u8],
         leaf_number: i32,
-        debug_name: &str,
-        option: &UninterpretedOption,
     ) -> bool {
         let Some((first, rest)) = intermediate.split_first() else {
-            let set = wire::records(unknown)
+            return wire::records(unknown)
                 .flatten()
                 .any(|r| r.field == leaf_number as u32);
-            if set {
-                self.error(
-                    option.id,
-                    ErrorLocation::OptionName,
-                    format!("Option \"{debug_name}\" was already set."),
-                );
-                return false;
-            }
-            return true;
         };
-        let f = self.side_pool(first.side).field(first.field).clone();
+        let f = self.side_pool(first.side).field(first.field);
         let is_group = f.effective_type() == Some(FieldType::Group);
-        for record in wire::records(unknown).flatten() {
+        wire::records(unknown).flatten().any(|record| {
             if record.field != f.number as u32 {
-                continue;
+                return false;
             }
             let inner = match (is_group, record.value) {
-                (false, wire::Value::Bytes(b)) => b.to_vec(),
-                (true, wire::Value::Group(g)) => group_contents(g).to_vec(),
-                _ => continue,
+                (false, wire::Value::Bytes(b)) => b,
+                (true, wire::Value::Group(g)) => group_contents(g),
+                _ => return false,
             };
-            if !self.examine_if_option_is_set(rest, &inner, leaf_number, debug_name, option) {
-                return false;
-            }
-        }
-        true
+            self.option_is_set(rest, inner, leaf_number)
+        })
     }
 }
 

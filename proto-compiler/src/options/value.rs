@@ -62,12 +62,22 @@ impl<'p> Builder<'p> {
         option: &UninterpretedOption,
         out: &mut Vec<u8>,
     ) -> bool {
-        let f = self.side_pool(leaf.side).field(leaf.field).clone();
-        let name = f.full_name.clone();
+        let f = self.side_pool(leaf.side).field(leaf.field);
         let Some(field_type) = f.effective_type() else {
             return true;
         };
         let number = f.number;
+        match field_type {
+            FieldType::Enum => return self.set_enum_value(leaf, option, out),
+            FieldType::Message | FieldType::Group => {
+                let f = f.clone();
+                return self.set_aggregate_option(leaf, &f, option, out);
+            }
+            _ => {}
+        }
+        // named only for the messages (every option of a large tree passes here)
+        let name = self.leaf_name(leaf);
+        let name = name.as_str();
         let value = &option.value;
         match field_type {
             FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
@@ -173,7 +183,7 @@ impl<'p> Builder<'p> {
                 tag(number, 0, out);
                 wire::write_varint(v, out);
             }
-            FieldType::Enum => return self.set_enum_value(leaf, &f, option, out),
+            FieldType::Enum | FieldType::Message | FieldType::Group => {}
             FieldType::String | FieldType::Bytes => {
                 let OptionValue::String(s) = value else {
                     return self.value_error(
@@ -183,35 +193,45 @@ impl<'p> Builder<'p> {
                 };
                 wire::write_bytes_field(number as u32, s, out);
             }
-            FieldType::Message | FieldType::Group => {
-                return self.set_aggregate_option(leaf, &f, option, out)
-            }
         }
         true
+    }
+
+    fn enum_name(&self, leaf: OptionField, enum_type: crate::pool::EnumId) -> String {
+        self.side_pool(leaf.side)
+            .enum_type(enum_type)
+            .full_name
+            .clone()
+    }
+
+    /// The full name of an option's field (for messages).
+    fn leaf_name(&self, leaf: OptionField) -> String {
+        self.side_pool(leaf.side)
+            .field(leaf.field)
+            .full_name
+            .clone()
     }
 
     fn set_enum_value(
         &mut self,
         leaf: OptionField,
-        f: &crate::pool::FieldDesc,
         option: &UninterpretedOption,
         out: &mut Vec<u8>,
     ) -> bool {
-        let name = f.full_name.clone();
+        let (type_ref, field_number) = {
+            let f = self.side_pool(leaf.side).field(leaf.field);
+            (f.type_ref, f.number)
+        };
         let OptionValue::Identifier(value_name) = &option.value else {
+            let name = self.leaf_name(leaf);
             return self.value_error(
                 option,
                 format!("Value must be identifier for enum-valued option \"{name}\"."),
             );
         };
-        let TypeRef::Enum(enum_type) = f.type_ref else {
+        let TypeRef::Enum(enum_type) = type_ref else {
             return true;
         };
-        let enum_name = self
-            .side_pool(leaf.side)
-            .enum_type(enum_type)
-            .full_name
-            .clone();
         let number = match leaf.side {
             Side::Current => {
                 let e = self.pool.enum_type(enum_type);
@@ -219,6 +239,8 @@ impl<'p> Builder<'p> {
                 let qualified = format!("{scope}{value_name}");
                 match self.find_symbol_not_enforcing_deps(&qualified) {
                     Some(Symbol::EnumValue(v)) if self.pool.value(v).enum_type != enum_type => {
+                        let (name, enum_name) =
+                            (self.leaf_name(leaf), self.enum_name(leaf, enum_type));
                         return self.value_error(
                             option,
                             format!("Enum type \"{enum_name}\" has no value named \"{value_name}\" for option \"{name}\". This appears to be a value from a sibling type."),
@@ -235,12 +257,13 @@ impl<'p> Builder<'p> {
             }
         };
         let Some(number) = number else {
+            let (name, enum_name) = (self.leaf_name(leaf), self.enum_name(leaf, enum_type));
             return self.value_error(
                 option,
                 format!("Enum type \"{enum_name}\" has no value named \"{value_name}\" for option \"{name}\"."),
             );
         };
-        tag(f.number, 0, out);
+        tag(field_number, 0, out);
         wire::write_varint(number as i64 as u64, out);
         true
     }

@@ -136,8 +136,9 @@ pub(crate) struct Parser<'a> {
 /// How deep messages may nest (`internal::cpp::MaxMessageDeclarationNestingDepth`).
 pub const MAX_MESSAGE_NESTING: i32 = 32;
 
-/// Parses one file. `name` is its proto name (set as `FileDescriptorProto.name`).
-pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
+/// Parses one file. `name` is its proto name (set as `FileDescriptorProto.name`); `keep` selects the source
+/// locations kept (see [`LocArena::into_source_info`]).
+pub fn parse(name: &str, source: &[u8], keep: Option<fn(&[i32]) -> bool>) -> ParseOutcome {
     let mut parser = Parser {
         lex: Lexer::new(source),
         messages: Vec::new(),
@@ -164,7 +165,7 @@ pub fn parse(name: &str, source: &[u8]) -> ParseOutcome {
             .iter()
             .any(|m| m.severity == crate::diagnostics::Severity::Error);
     let source_info = if ok {
-        parser.locs.into_source_info()
+        parser.locs.into_source_info(keep)
     } else {
         parser.locs.recycle();
         Default::default()

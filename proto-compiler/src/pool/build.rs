@@ -23,7 +23,8 @@ fn join(scope: &str, name: &str) -> String {
 }
 
 fn with(path: &[i32], more: &[i32]) -> Vec<i32> {
-    let mut p = path.to_vec();
+    let mut p = Vec::with_capacity(path.len() + more.len());
+    p.extend_from_slice(path);
     p.extend_from_slice(more);
     p
 }

@@ -79,10 +79,10 @@ pub struct Builder<'p> {
     pub message_hints: Vec<(Option<MsgId>, MessageHints)>,
     pub recursion_depth: i32,
     /// Per-file `(containing type, number) → field` (`FileDescriptorTables::AddFieldByNumber`).
-    pub fields_by_number: std::collections::HashMap<(Option<MsgId>, i32), super::FieldId>,
+    pub fields_by_number: super::fxhash::FxHashMap<(Option<MsgId>, i32), super::FieldId>,
     /// Interpreted option paths for `UpdateSourceCodeInfo`.
-    pub interpreted_paths: std::collections::HashMap<Vec<i32>, Vec<i32>>,
-    pub repeated_option_counts: std::collections::HashMap<Vec<i32>, i32>,
+    pub interpreted_paths: super::fxhash::FxHashMap<Vec<i32>, Vec<i32>>,
+    pub repeated_option_counts: super::fxhash::FxHashMap<Vec<i32>, i32>,
 }
 
 impl<'p> Builder<'p> {
@@ -164,7 +164,7 @@ pub struct BuildResult {
     pub file: Option<FileId>,
     pub diagnostics: Vec<Diagnostic>,
     /// Source paths of interpreted options (`UpdateSourceCodeInfo`).
-    pub interpreted_paths: std::collections::HashMap<Vec<i32>, Vec<i32>>,
+    pub interpreted_paths: super::fxhash::FxHashMap<Vec<i32>, Vec<i32>>,
 }
 
 /// Builds a parsed file into the pool (`BuildFileImpl`); on failure everything it added is rolled back.

@@ -7,83 +7,27 @@
 use std::collections::{HashMap, HashSet};
 
 use super::builder::build_file;
+use super::parsing::{Loaded, ParseQueue};
 use super::{FileId, Pool};
 use crate::diagnostics::{Diagnostic, Position, Severity};
-use crate::ir::{ErrorLocation, ParsedFile};
+use crate::ir::{ElementCounts, ErrorLocation, ParsedFile};
 use crate::options::GeneratedPool;
 use crate::parser::{self, ParseOutcome};
 use crate::source::{Found, SourceTree};
 use crate::validate::{cli, lifetimes};
 use crate::{Compilation, CompileOptions, CompiledFile};
 
+const DESCRIPTOR_PROTO: &str = "google/protobuf/descriptor.proto";
+
 /// protoc's `NameLimits::kPackageName`.
 const MAX_PACKAGE_NAME: usize = 511;
-
-/// A file looked up in the source tree: parsed, or the reason it could not be opened.
-enum Loaded {
-    Parsed {
-        display: String,
-        outcome: Box<ParseOutcome>,
-    },
-    NotFound(String),
-}
-
-/// Parses every file reachable from `inputs` through imports, level by level on all cores.
-fn preparse(tree: &SourceTree, inputs: &[String]) -> HashMap<String, Loaded> {
-    let mut loaded: HashMap<String, Loaded> = HashMap::new();
-    let mut level: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for input in inputs {
-        if seen.insert(input.clone()) {
-            level.push(input.clone());
-        }
-    }
-    while !level.is_empty() {
-        let results = crate::parallel::map(&level, |name| load_one(tree, name));
-        let mut next = Vec::new();
-        for (name, result) in level.into_iter().zip(results) {
-            if let Loaded::Parsed { outcome, .. } = &result {
-                let proto = &outcome.file.proto;
-                for dep in proto.dependency.iter().chain(&proto.option_dependency) {
-                    if seen.insert(dep.clone()) {
-                        next.push(dep.clone());
-                    }
-                }
-            }
-            loaded.insert(name, result);
-        }
-        level = next;
-    }
-    loaded
-}
-
-thread_local! {
-    /// The buffer files are read into, reused by each thread.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn load_one(tree: &SourceTree, name: &str) -> Loaded {
-    READ_BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        match tree.open(name, &mut buffer) {
-            Ok(Found::Disk { disk_path }) => Loaded::Parsed {
-                display: disk_path,
-                outcome: Box::new(parser::parse(name, &buffer)),
-            },
-            Ok(Found::Bundled(text)) => Loaded::Parsed {
-                display: name.to_string(),
-                outcome: Box::new(parser::parse(name, text.as_bytes())),
-            },
-            Err(message) => Loaded::NotFound(message),
-        }
-    })
-}
 
 /// A file whose imports are being loaded (protoc's `pending_files_` entry).
 struct Frame {
     name: String,
     display: String,
     outcome: Box<ParseOutcome>,
+    bundled_text: bool,
     next_dependency: usize,
 }
 
@@ -97,10 +41,9 @@ struct Built {
 
 /// The state of one compilation.
 struct Driver<'a> {
-    tree: &'a SourceTree,
+    parses: &'a ParseQueue<'a>,
     pool: Pool,
     generated: Option<&'static GeneratedPool>,
-    loaded: HashMap<String, Loaded>,
     keep_location: Option<fn(&[i32]) -> bool>,
     diagnostics: Vec<Diagnostic>,
     known_bad: HashSet<String>,
@@ -111,14 +54,16 @@ struct Driver<'a> {
     built_now: Vec<FileId>,
     /// Whether protoc's logging library has printed its one-time notice.
     logged: bool,
+    /// Whether the pool has made room for every file (once all are parsed).
+    reserved: bool,
+    /// Whether descriptor.proto was built from the text protoc has compiled in.
+    bundled_descriptor_proto: bool,
 }
 
 impl Driver<'_> {
     /// The parse of a file: the one done ahead, or (when protoc parses a file again, in a cycle) a new one.
     fn take_loaded(&mut self, name: &str) -> Loaded {
-        self.loaded
-            .remove(name)
-            .unwrap_or_else(|| load_one(self.tree, name))
+        self.parses.take(name)
     }
 
     fn report_parse(&mut self, display: &str, outcome: &ParseOutcome) {
@@ -170,14 +115,18 @@ impl Driver<'_> {
         if self.known_bad.contains(name) {
             return Err(None);
         }
-        let (display, outcome) = match self.take_loaded(name) {
+        let (display, outcome, bundled_text) = match self.take_loaded(name) {
             Loaded::NotFound(message) => {
                 self.diagnostics
                     .push(Diagnostic::error(name, None, message));
                 self.known_bad.insert(name.to_string());
                 return Err(None);
             }
-            Loaded::Parsed { display, outcome } => (display, outcome),
+            Loaded::Parsed {
+                display,
+                outcome,
+                bundled_text,
+            } => (display, outcome, bundled_text),
         };
         self.report_parse(&display, &outcome);
         if !outcome.ok {
@@ -227,12 +176,19 @@ impl Driver<'_> {
             name: name.to_string(),
             display,
             outcome,
+            bundled_text,
             next_dependency: 0,
         })
     }
 
     /// Builds a file whose imports are loaded, and encodes it if it builds.
     fn build(&mut self, frame: Frame) -> Option<FileId> {
+        if !self.reserved {
+            if let Some((files, counts)) = self.parses.totals() {
+                self.pool.reserve_total(files, &counts);
+                self.reserved = true;
+            }
+        }
         let is_direct = self.direct_inputs.contains(&frame.name);
         let result = build_file(
             &mut self.pool,
@@ -246,6 +202,9 @@ impl Driver<'_> {
             self.known_bad.insert(frame.name);
             return None;
         };
+        if frame.name == DESCRIPTOR_PROTO {
+            self.bundled_descriptor_proto = frame.bundled_text;
+        }
         let ParsedFile {
             mut source_info,
             locations,
@@ -308,6 +267,22 @@ impl Driver<'_> {
                 }
             }
         }
+    }
+
+    /// Builds each input in order with its imports (`FindFileByName`, then the deferred validation); the
+    /// inputs' files, or `None` at the first that fails (protoc stops there).
+    fn build_inputs(&mut self, files: &[String]) -> Option<Vec<FileId>> {
+        let mut inputs = Vec::new();
+        for name in files {
+            self.known_bad.clear();
+            let found = self.find_file_by_name(name);
+            let valid = self.validate_lifetimes();
+            match found {
+                Some(id) if valid => inputs.push(id),
+                _ => return None,
+            }
+        }
+        Some(inputs)
     }
 
     fn display_name(&self, file: FileId) -> String {
@@ -386,25 +361,61 @@ fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
 
 /// Compiles `files` with their imports (see [`crate::compile`]).
 pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
+    let Linked {
+        pool,
+        mut files,
+        diagnostics,
+        direct_inputs,
+        compiled_in_schema,
+    } = match link(files, options) {
+        Ok(linked) => linked,
+        Err(failed) => return failed,
+    };
+    if options.request_descriptors {
+        add_request_descriptors(&pool, &mut files, &direct_inputs, compiled_in_schema);
+        if let Some(progress) = options.progress {
+            progress("request forms");
+        }
+    }
+    // hundreds of thousands of allocations for a large tree: freed beside the caller's next steps
+    crate::parallel::drop_in_background(pool);
+    Compilation { diagnostics, files }
+}
+
+/// A successful build: every file in request order with the pool it was built in.
+pub(crate) struct Linked {
+    pub pool: Pool,
+    pub files: Vec<CompiledFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub direct_inputs: HashSet<String>,
+    /// The pool's descriptor.proto is the text protoc has compiled in (see [`crate::retention`]).
+    pub compiled_in_schema: bool,
+}
+
+/// Parses, builds and checks `files` with their imports: the files' descriptors without their request forms,
+/// or the failed compilation.
+pub(crate) fn link(files: &[String], options: &CompileOptions) -> Result<Linked, Compilation> {
     let tree = SourceTree::new(&options.include_paths);
     // protoc maps every input to a file before anything else (`MakeInputsBeProtoPathRelative`)
-    if let Some(missing) = files
-        .iter()
-        .find(|f| tree.disk_file(f).is_none() && crate::wkt::source(f).is_none())
-    {
-        return Compilation {
+    let sizes = crate::parallel::map(files, |f| tree.input_size(f));
+    if let Some((missing, _)) = files.iter().zip(&sizes).find(|(_, size)| size.is_none()) {
+        return Err(Compilation {
             diagnostics: vec![Diagnostic::line(format!(
                 "Could not make proto path relative: {missing}: No such file or directory"
             ))],
             files: Vec::new(),
-        };
+        });
     }
-    let loaded = preparse(&tree, files);
+    let parses = ParseQueue::new(&tree, files, options.keep_location);
+    let mut pool = Pool::default();
+    pool.reserve_total(
+        files.len(),
+        &ElementCounts::estimate(sizes.iter().flatten().sum()),
+    );
     let mut driver = Driver {
-        tree: &tree,
-        pool: Pool::default(),
+        parses: &parses,
+        pool,
         generated: Some(GeneratedPool::get()),
-        loaded,
         keep_location: options.keep_location,
         diagnostics: Vec::new(),
         known_bad: HashSet::new(),
@@ -413,30 +424,32 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
         built: HashMap::new(),
         built_now: Vec::new(),
         logged: false,
+        reserved: false,
+        bundled_descriptor_proto: false,
     };
-    let mut inputs = Vec::new();
-    for name in files {
-        driver.known_bad.clear();
-        let found = driver.find_file_by_name(name);
-        let valid = driver.validate_lifetimes();
-        match found {
-            Some(id) if valid => inputs.push(id),
-            _ => {
-                return Compilation {
-                    diagnostics: driver.diagnostics,
-                    files: Vec::new(),
-                }
-            }
+    // the build is sequential (each file sees the pool protoc's order leaves); the other cores parse ahead
+    let inputs = std::thread::scope(|scope| {
+        for _ in 0..crate::parallel::spare_threads() {
+            scope.spawn(|| parses.work());
         }
+        let inputs = driver.build_inputs(files);
+        parses.close();
+        inputs
+    });
+    let failed = |driver: Driver<'_>| Compilation {
+        diagnostics: driver.diagnostics,
+        files: Vec::new(),
+    };
+    let Some(inputs) = inputs else {
+        return Err(failed(driver));
+    };
+    if let Some(progress) = options.progress {
+        progress("parse and build");
     }
     if !post_build_checks(&mut driver, &inputs) {
-        return Compilation {
-            diagnostics: driver.diagnostics,
-            files: Vec::new(),
-        };
+        return Err(failed(driver));
     }
-    let order = request_order(&driver.pool, &inputs);
-    let mut files: Vec<CompiledFile> = order
+    let files = request_order(&driver.pool, &inputs)
         .iter()
         .map(|&id| CompiledFile {
             name: driver.pool.file(id).name.clone(),
@@ -448,22 +461,39 @@ pub fn compile(files: &[String], options: &CompileOptions) -> Compilation {
             request_descriptor: None,
         })
         .collect();
-    if options.request_descriptors {
-        add_request_descriptors(&driver.pool, &mut files, &driver.direct_inputs);
-    }
-    Compilation {
-        diagnostics: driver.diagnostics,
+    let compiled_in_schema = driver.bundled_descriptor_proto
+        && driver
+            .pool
+            .find_message("google.protobuf.FileDescriptorProto")
+            .is_some_and(|m| {
+                driver.pool.file(driver.pool.message(m).file).name == DESCRIPTOR_PROTO
+            });
+    Ok(Linked {
+        pool: driver.pool,
         files,
-    }
+        diagnostics: driver.diagnostics,
+        direct_inputs: driver.direct_inputs,
+        compiled_in_schema,
+    })
 }
 
 /// The `proto_file` form of each input file, stripped in parallel.
-fn add_request_descriptors(pool: &Pool, files: &mut [CompiledFile], inputs: &HashSet<String>) {
+fn add_request_descriptors(
+    pool: &Pool,
+    files: &mut [CompiledFile],
+    inputs: &HashSet<String>,
+    compiled_in_schema: bool,
+) {
     let generated = GeneratedPool::get();
     let stripped = crate::parallel::map(files, |file| {
-        inputs
-            .contains(&file.name)
-            .then(|| crate::retention::strip_source_retention(pool, generated, &file.descriptor))
+        inputs.contains(&file.name).then(|| {
+            crate::retention::strip_source_retention(
+                pool,
+                generated,
+                &file.descriptor,
+                compiled_in_schema,
+            )
+        })
     });
     for (file, stripped) in files.iter_mut().zip(stripped) {
         file.request_descriptor = stripped;
@@ -472,18 +502,19 @@ fn add_request_descriptors(pool: &Pool, files: &mut [CompiledFile], inputs: &Has
 
 /// protoc's checks after all inputs are built; `false` if any failed.
 fn post_build_checks(driver: &mut Driver<'_>, inputs: &[FileId]) -> bool {
-    let mut errors = Vec::new();
-    for &input in inputs {
-        errors.extend(cli::check_numbers_and_option_imports(&driver.pool, input));
-    }
+    // read-only over the pool, one input at a time: on all cores, the errors in input order
+    let pool = &driver.pool;
+    let mut errors: Vec<_> = crate::parallel::map(inputs, |&input| {
+        cli::check_numbers_and_option_imports(pool, input)
+    })
+    .concat();
     if let Some(generated) = driver.generated {
-        for &input in inputs {
-            errors.extend(cli::check_target_constraints(
-                &driver.pool,
-                generated,
-                input,
-            ));
-        }
+        errors.extend(
+            crate::parallel::map(inputs, |&input| {
+                cli::check_target_constraints(pool, generated, input)
+            })
+            .concat(),
+        );
     }
     let failed = !errors.is_empty();
     for (file, message) in errors {
@@ -539,7 +570,7 @@ pub fn build_bootstrap(names: &[&str]) -> Pool {
             Found::Disk { .. } => &buffer[..],
             Found::Bundled(text) => text.as_bytes(),
         };
-        let outcome = parser::parse(name, text);
+        let outcome = parser::parse(name, text, None);
         if !outcome.ok {
             continue;
         }
@@ -551,5 +582,5 @@ pub fn build_bootstrap(names: &[&str]) -> Pool {
 
 /// A parsed file, for tests that look at parser output.
 pub fn parse_only(name: &str, source: &[u8]) -> ParsedFile {
-    parser::parse(name, source).file
+    parser::parse(name, source, None).file
 }

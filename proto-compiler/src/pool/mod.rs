@@ -19,6 +19,7 @@ pub mod loader;
 pub mod lookup;
 pub mod model;
 pub mod names;
+pub mod parsing;
 pub mod visit;
 
 use fxhash::FxHashMap;
@@ -38,8 +39,10 @@ pub struct Pool {
     pub services: Vec<ServiceDesc>,
     pub methods: Vec<MethodDesc>,
     pub symbols: FxHashMap<String, Symbol>,
-    /// Names added to `symbols` in order, for rollback.
-    symbol_log: Vec<String>,
+    /// Symbols added to `symbols` in order, for rollback (their names are in the arenas)...
+    symbol_log: Vec<Symbol>,
+    /// ... except packages, whose symbol names only the file of the whole package.
+    package_log: Vec<String>,
     pub files_by_name: FxHashMap<String, FileId>,
     /// Extensions by (extendee, number), across files.
     pub extensions: FxHashMap<(MsgId, i32), FieldId>,
@@ -61,10 +64,31 @@ pub struct Checkpoint {
     services: usize,
     methods: usize,
     symbols: usize,
+    packages: usize,
     extensions: usize,
 }
 
 impl Pool {
+    /// Makes room for `files` files declaring `counts` elements in all (those built already included): a
+    /// large tree's arenas and symbol table would otherwise be copied each time they double.
+    pub fn reserve_total(&mut self, files: usize, counts: &crate::ir::ElementCounts) {
+        fn to<T>(arena: &mut Vec<T>, total: usize) {
+            arena.reserve(total.saturating_sub(arena.len()));
+        }
+        to(&mut self.files, files);
+        to(&mut self.messages, counts.messages);
+        to(&mut self.fields, counts.fields);
+        to(&mut self.oneofs, counts.oneofs);
+        to(&mut self.enums, counts.enums);
+        to(&mut self.values, counts.values);
+        to(&mut self.services, counts.services);
+        to(&mut self.methods, counts.methods);
+        let symbols = counts.total() + files;
+        self.symbols
+            .reserve(symbols.saturating_sub(self.symbols.len()));
+        to(&mut self.symbol_log, symbols);
+    }
+
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             files: self.files.len(),
@@ -76,13 +100,20 @@ impl Pool {
             services: self.services.len(),
             methods: self.methods.len(),
             symbols: self.symbol_log.len(),
+            packages: self.package_log.len(),
             extensions: self.extension_log.len(),
         }
     }
 
     /// Removes everything added since `checkpoint` (a file that failed to build).
     pub fn rollback(&mut self, checkpoint: Checkpoint) {
-        for name in self.symbol_log.drain(checkpoint.symbols..) {
+        let log = self.symbol_log.split_off(checkpoint.symbols);
+        let mut names: Vec<String> = log
+            .into_iter()
+            .map(|symbol| self.symbol_name(symbol).to_string())
+            .collect();
+        names.extend(self.package_log.drain(checkpoint.packages..));
+        for name in names {
             self.symbols.remove(&name);
         }
         for key in self.extension_log.drain(checkpoint.extensions..) {
@@ -102,12 +133,17 @@ impl Pool {
 
     /// Adds a symbol unless the name is taken (`Tables::AddSymbol`).
     pub fn add_symbol(&mut self, name: &str, symbol: Symbol) -> bool {
-        if self.symbols.contains_key(name) {
-            return false;
+        match self.symbols.entry(name.to_string()) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(symbol);
+                match symbol {
+                    Symbol::Package(_) => self.package_log.push(name.to_string()),
+                    _ => self.symbol_log.push(symbol),
+                }
+                true
+            }
         }
-        self.symbols.insert(name.to_string(), symbol);
-        self.symbol_log.push(name.to_string());
-        true
     }
 
     /// Registers an extension across files (`Tables::AddExtension`); `false` if the number is taken.

@@ -211,6 +211,9 @@ fn validate_support(s: &Support, full_name: &str) -> Result<(), String> {
 
 /// FieldOptions.feature_support (22); EnumValueOptions.feature_support (4).
 pub fn validate_field_feature_support(b: &mut Builder<'_>, field: FieldId) {
+    if b.pool.field(field).options.msg.get_message(22).is_none() {
+        return;
+    }
     let f = b.pool.field(field).clone();
     let Some(parent_msg) = f.options.msg.get_message(22) else {
         return;
@@ -266,7 +269,7 @@ pub fn validate_field_feature_support(b: &mut Builder<'_>, field: FieldId) {
 }
 
 pub fn validate_value_feature_support(b: &mut Builder<'_>, value: ValueId) {
-    let v = b.pool.value(value).clone();
+    let v = b.pool.value(value);
     let support = v
         .options
         .msg
@@ -279,8 +282,9 @@ pub fn validate_value_feature_support(b: &mut Builder<'_>, value: ValueId) {
             removed: None,
             removal_error: None,
         });
+    let elem = v.elem;
     if let Err(message) = validate_support(&support, &v.full_name) {
-        b.error(v.elem, ErrorLocation::OptionName, message);
+        b.error(elem, ErrorLocation::OptionName, message);
     }
 }
 

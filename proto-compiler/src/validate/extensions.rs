@@ -175,6 +175,9 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
 /// An extension of a range with declarations must match its declaration (protoc enforces this for
 /// extensions of everything but descriptor.proto's own messages).
 pub fn validate_declared_extension(b: &mut Builder<'_>, field: FieldId) {
+    if !b.pool.field(field).is_extension {
+        return;
+    }
     let f = b.pool.field(field).clone();
     let (true, Some(extendee)) = (f.is_extension, f.containing_type) else {
         return;

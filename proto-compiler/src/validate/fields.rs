@@ -21,97 +21,109 @@ pub fn is_packable(b: &Builder<'_>, field: FieldId) -> bool {
 }
 
 pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
-    let f = b.pool.field(field).clone();
+    // what the checks read, taken up front (every field of a large tree passes here, and errors need `b`)
+    let f = b.pool.field(field);
     let options = &f.options.msg;
-    if b.edition >= Edition::E2024 && options.has(CTYPE) {
+    let (has_ctype, lazy, unverified_lazy, packed) = (
+        options.has(CTYPE),
+        options.get_bool(LAZY),
+        options.get_bool(UNVERIFIED_LAZY),
+        options.get_bool(PACKED),
+    );
+    let (elem, file, is_extension, containing_type, type_ref) = (
+        f.elem,
+        f.file,
+        f.is_extension,
+        f.containing_type,
+        f.type_ref,
+    );
+    let is_message = f.effective_type() == Some(FieldType::Message);
+    let optional_message = !f.is_required() && !f.is_repeated() && is_message;
+    let json_name = f.json_name.as_deref();
+    let custom_json_name = is_extension
+        && json_name.is_some_and(|j| j != crate::pool::names::to_json_name(f.name()).as_bytes());
+    let json_name_has_null = json_name.is_some_and(|j| j.contains(&0));
+    if b.edition >= Edition::E2024 && has_ctype {
         b.error(
-            f.elem,
+            elem,
             ErrorLocation::Type,
             "ctype option is not allowed under edition 2024 and beyond. Use the feature string_type = VIEW|CORD|STRING|... instead.",
         );
     }
-    if options.get_bool(LAZY) || options.get_bool(UNVERIFIED_LAZY) {
-        if f.effective_type() != Some(FieldType::Message) {
+    if lazy || unverified_lazy {
+        if !is_message {
             b.error(
-                f.elem,
+                elem,
                 ErrorLocation::Type,
                 "[lazy = true] can only be specified for submessage fields.",
             );
         }
-        if options.get_bool(UNVERIFIED_LAZY) && f.is_extension {
+        if unverified_lazy && is_extension {
             b.error(
-                f.elem,
+                elem,
                 ErrorLocation::Type,
                 "Extensions cannot be marked as unverified_lazy.",
             );
         }
     }
-    if options.get_bool(PACKED) && !is_packable(b, field) {
+    if packed && !is_packable(b, field) {
         b.error(
-            f.elem,
+            elem,
             ErrorLocation::Type,
             "[packed = true] can only be specified for repeated primitive fields.",
         );
     }
-    if let Some(containing) = f.containing_type {
+    if let Some(containing) = containing_type {
         let message_set = {
             let m = b.pool.message(containing);
             m.options.present && m.options.msg.get_bool(1)
         };
         if message_set {
-            if f.is_extension {
-                if f.is_required()
-                    || f.is_repeated()
-                    || f.effective_type() != Some(FieldType::Message)
-                {
+            if is_extension {
+                if !optional_message {
                     b.error(
-                        f.elem,
+                        elem,
                         ErrorLocation::Type,
                         "Extensions of MessageSets must be optional messages.",
                     );
                 }
             } else {
                 b.error(
-                    f.elem,
+                    elem,
                     ErrorLocation::Name,
                     "MessageSets cannot have fields, only extensions.",
                 );
             }
         }
         let containing_file = b.pool.message(containing).file;
-        if super::files::is_lite(b, f.file) && !super::files::is_lite(b, containing_file) {
+        if super::files::is_lite(b, file) && !super::files::is_lite(b, containing_file) {
             b.error(
-                f.elem,
+                elem,
                 ErrorLocation::Extendee,
                 "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.",
             );
         }
     }
-    if let TypeRef::Message(m) = f.type_ref {
+    if let TypeRef::Message(m) = type_ref {
         if b.pool.message(m).map_entry && !super::maps::validate_map_entry(b, field) {
             b.error(
-                f.elem,
+                elem,
                 ErrorLocation::Type,
                 "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead.",
             );
         }
     }
     validate_jstype(b, field);
-    let default_json = crate::pool::names::to_json_name(f.name());
-    if f.is_extension
-        && f.json_name
-            .as_deref()
-            .is_some_and(|j| j != default_json.as_bytes())
-    {
+    if is_extension && custom_json_name {
         b.error(
-            f.elem,
+            elem,
             ErrorLocation::OptionName,
             "option json_name is not allowed on extension fields.",
         );
     }
-    if f.json_name.as_deref().is_some_and(|j| j.contains(&0)) {
+    if json_name_has_null {
         b.error(
-            f.elem,
+            elem,
             ErrorLocation::OptionName,
             "json_name cannot have embedded null characters.",
         );
@@ -120,11 +132,18 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
 
 /// `ValidateJSType`.
 fn validate_jstype(b: &mut Builder<'_>, field: FieldId) {
-    let f = b.pool.field(field).clone();
-    let jstype = f.options.msg.get_varint(JSTYPE).unwrap_or(0);
-    if jstype == 0 {
+    if b.pool
+        .field(field)
+        .options
+        .msg
+        .get_varint(JSTYPE)
+        .unwrap_or(0)
+        == 0
+    {
         return;
     }
+    let f = b.pool.field(field).clone();
+    let jstype = f.options.msg.get_varint(JSTYPE).unwrap_or(0);
     match f.effective_type() {
         Some(
             FieldType::Uint64

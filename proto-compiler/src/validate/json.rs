@@ -43,20 +43,25 @@ pub fn check_json_name_uniqueness(b: &mut Builder<'_>, message: MsgId) {
 }
 
 fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
-    let m = b.pool.message(message).clone();
+    let m = b.pool.message(message);
     let legacy_best_effort = m.options.features.legacy_best_effort_json();
-    let mut by_name: HashMap<Vec<u8>, JsonName> = HashMap::new();
-    for &field in &m.fields {
+    let fields = m.fields.clone();
+    let mut by_name: HashMap<Vec<u8>, JsonName> = HashMap::with_capacity(fields.len());
+    for field in fields {
         let details = json_name_of(b, field, use_custom);
-        let f = b.pool.field(field).clone();
+        let elem = b.pool.field(field).elem;
         if details.is_custom && details.name.starts_with(b"[") && details.name.ends_with(b"]") {
             let message = [
-                format!("The custom JSON name of field \"{}\" (\"", f.name()).as_bytes(),
+                format!(
+                    "The custom JSON name of field \"{}\" (\"",
+                    b.pool.field(field).name()
+                )
+                .as_bytes(),
                 &details.name,
                 b"\") is invalid: JSON names may not start with '[' and end with ']'.",
             ]
             .concat();
-            b.error(f.elem, ErrorLocation::Name, message);
+            b.error(elem, ErrorLocation::Name, message);
             continue;
         }
         let Some(existing) = by_name.get(&details.name) else {
@@ -82,7 +87,11 @@ fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
             Vec::new()
         };
         let message = [
-            format!("The {this_kind} JSON name of field \"{}\" (\"", f.name()).as_bytes(),
+            format!(
+                "The {this_kind} JSON name of field \"{}\" (\"",
+                b.pool.field(field).name()
+            )
+            .as_bytes(),
             &details.name,
             format!(
                 "\") conflicts with the {existing_kind} JSON name of field \"{}\"",
@@ -95,9 +104,9 @@ fn check(b: &mut Builder<'_>, message: MsgId, use_custom: bool) {
         .concat();
         let involves_default = !details.is_custom || !existing.is_custom;
         if legacy_best_effort && involves_default {
-            b.warning(f.elem, ErrorLocation::Name, message);
+            b.warning(elem, ErrorLocation::Name, message);
         } else {
-            b.error(f.elem, ErrorLocation::Name, message);
+            b.error(elem, ErrorLocation::Name, message);
         }
     }
 }

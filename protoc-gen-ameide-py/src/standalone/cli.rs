@@ -1,6 +1,7 @@
 //! The standalone command line (`generate`, `check`). Without arguments the binary is the protoc/buf plugin
 //! (see `main.rs`).
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -161,13 +162,16 @@ impl Inputs {
         let plan = self.plan()?;
         match generate_outputs(&plan, self.driver()) {
             Ok(generated) => {
-                for warning in &generated.warnings {
-                    eprint!("{}", with_snippet(warning));
+                // each snippet reads its file: on all cores, printed in order
+                let warnings = crate::parallel::map(&generated.warnings, with_snippet);
+                let mut stderr = std::io::stderr().lock();
+                for warning in warnings {
+                    let _ = stderr.write_all(warning.as_bytes());
                 }
                 Ok(generated.outputs)
             }
             Err(StandaloneError::Compile(CompileError::Diagnostics(diagnostics))) => {
-                Err(diagnostics.iter().map(with_snippet).collect())
+                Err(crate::parallel::map(&diagnostics, with_snippet).concat())
             }
             Err(e) => Err(with_source(&e.to_string(), &plan.includes)),
         }
@@ -264,6 +268,7 @@ pub(crate) fn fail(message: &str) -> ExitCode {
 
 /// Runs a parsed command line. Exit codes: 0 success/clean, 1 `check` found differences, 2 errors.
 pub fn run(cli: Cli) -> ExitCode {
+    super::timing::start();
     match cli.command {
         Command::Generate(inputs) => {
             let outputs = match inputs.regenerate() {

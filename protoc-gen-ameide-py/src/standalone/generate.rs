@@ -38,7 +38,6 @@ pub fn generate_outputs(plan: &Plan, driver: Driver) -> Result<Generated, Standa
 /// The embedded compiler's outputs: one compilation (parsed on all cores), then each request group decoded
 /// and generated, its files on all cores.
 fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
-    let started = std::time::Instant::now();
     // mypy-protobuf's stubs carry every element's comments; protoc's outputs read a few locations only
     let typed = plan.jobs.iter().any(|job| {
         Options::parse(&job.parameter).is_ok_and(|o| o.outputs.mypy || o.outputs.mypy_grpc)
@@ -49,7 +48,7 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
         SourceInfo::Read
     };
     let compiled = Compiled::new(&plan.includes, &plan.files, source_info)?;
-    timing("compile", started);
+    timing("compile");
     let mut outputs = Vec::new();
     for job in &plan.jobs {
         let groups = groups(&plan.files, job.strategy);
@@ -59,17 +58,21 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
             |group| -> Result<Vec<GeneratedFile>, StandaloneError> {
                 let mut request = compiled.decoded_request(group)?;
                 request.parameter = job.parameter.clone();
-                crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
-                    out: out_name.clone(),
-                    message,
-                })
+                let generated =
+                    crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
+                        out: out_name.clone(),
+                        message,
+                    });
+                // every file of a large tree, decoded: freed while the outputs are merged
+                crate::parallel::drop_in_background(request);
+                generated
             },
         );
         outputs.push(JobOutput {
             job: job.clone(),
             files: merge_responses(&job.out, generated.into_iter().collect::<Result<_, _>>()?)?,
         });
-        timing("generate", started);
+        timing("generate");
     }
     Ok(Generated {
         outputs,
@@ -79,7 +82,6 @@ fn embedded_outputs(plan: &Plan) -> Result<Generated, StandaloneError> {
 
 /// Every job's files from the requests protoc or buf sends (per request group).
 fn external_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, StandaloneError> {
-    let started = std::time::Instant::now();
     let mut outputs = Vec::new();
     for job in &plan.jobs {
         let requests: Vec<Vec<u8>> = match driver {
@@ -107,12 +109,12 @@ fn external_outputs(plan: &Plan, driver: Driver) -> Result<Vec<JobOutput>, Stand
                 external::buf_requests(input, &job.parameter, job.strategy.as_str())?
             }
         };
-        timing("requests", started);
+        timing("requests");
         outputs.push(JobOutput {
             job: job.clone(),
             files: run_requests(&job.out, &requests)?,
         });
-        timing("generate", started);
+        timing("generate");
     }
     Ok(outputs)
 }
@@ -124,12 +126,11 @@ fn run_requests(
 ) -> Result<BTreeMap<String, String>, StandaloneError> {
     let out_name = out.display().to_string();
     let generate = |bytes: &Vec<u8>| -> Result<Vec<crate::GeneratedFile>, StandaloneError> {
-        let started = std::time::Instant::now();
         let request = Request::decode(bytes).map_err(|e| StandaloneError::Generate {
             out: out_name.clone(),
             message: e.to_string(),
         })?;
-        timing("generate: request decoded", started);
+        timing("generate: request decoded");
         crate::generate_all(&request).map_err(|message| StandaloneError::Generate {
             out: out_name.clone(),
             message,

@@ -43,7 +43,12 @@ pub fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Resul
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        if std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+        // the entry's type comes with the listing; only a link needs a stat (of what it points to)
+        let is_dir = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+        };
+        if is_dir {
             collect(root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "proto") {
             if let Ok(rel) = path.strip_prefix(root) {

@@ -82,7 +82,6 @@ fn write_locked(
     files: &BTreeMap<String, String>,
     pending: &mut Vec<Pending>,
 ) -> Result<usize, StandaloneError> {
-    let started = std::time::Instant::now();
     let out_path = out.path();
     let io = |e| io_error(out_path, e);
     let _lock = out
@@ -97,18 +96,18 @@ fn write_locked(
     let mut dirs: HashMap<String, Option<Arc<Dir>>> = HashMap::new();
     dirs.insert(String::new(), Some(out.clone()));
     let placement = place(files, &mut dirs).map_err(io)?;
-    timing("write: locked, cleaned, placed", started);
+    timing("write: locked, cleaned, placed");
     let written = write_temporaries(out_path, &placement, &dirs, pending)?;
-    timing("write: temporaries written", started);
+    timing("write: temporaries written");
     if pending.is_empty() {
         return Ok(written);
     }
     out.sync_filesystem().map_err(io)?;
-    timing("write: data synced", started);
+    timing("write: data synced");
     rename_all(out_path, pending)?;
     pending.clear();
     out.sync_filesystem().map_err(io)?;
-    timing("write: renamed and synced", started);
+    timing("write: renamed and synced");
     Ok(written)
 }
 

@@ -84,6 +84,11 @@ pub enum SourceInfo {
     Full,
 }
 
+/// The compiler's phase ends, on stderr with `AMEIDE_PY_TIMINGS`.
+fn compile_progress(phase: &str) {
+    crate::standalone::timing::timing(&format!("compile: {phase}"));
+}
+
 /// Files compiled once by the embedded compiler, from which requests for any subset are built.
 pub struct Compiled {
     /// Descriptor bytes by proto name: protoc's `CopyTo` form, and for the compiled inputs the
@@ -107,6 +112,7 @@ impl Compiled {
                 SourceInfo::Full => None,
             },
             request_descriptors: true,
+            progress: Some(compile_progress),
         };
         let compilation = proto_compiler::compile(files, &options);
         if compilation.has_errors() {
@@ -193,16 +199,11 @@ impl Compiled {
     /// `parameter` is empty: the caller generates it with the options of each of its jobs.
     pub fn decoded_request(&self, files: &[String]) -> Result<Request, CompileError> {
         let (major, minor, patch) = COMPILER_VERSION;
-        let proto_files = self
-            .proto_files(files)
-            .into_iter()
-            .map(<[u8]>::to_vec)
-            .collect();
         Request::from_raw_files(
             files.to_vec(),
             String::new(),
             Some((major as i32, minor as i32, patch as i32, String::new())),
-            proto_files,
+            &self.proto_files(files),
         )
         .map_err(|e| match e {
             RequestError::Wire(source) => CompileError::Wire {

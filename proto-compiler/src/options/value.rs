@@ -84,49 +84,45 @@ impl<'p> Builder<'p> {
                 let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
                 match value {
                     OptionValue::Positive(v) if i128::from(*v) > max => {
-                        return self.value_error(option, out_of_range("int32", min, max, &name))
+                        return self.value_error(option, out_of_range("int32", min, max, name))
                     }
                     OptionValue::Negative(v) if i128::from(*v) < min => {
-                        return self.value_error(option, out_of_range("int32", min, max, &name))
+                        return self.value_error(option, out_of_range("int32", min, max, name))
                     }
                     OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
                     OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                    _ => return self.value_error(option, must_be_int("int32", min, max, &name)),
+                    _ => return self.value_error(option, must_be_int("int32", min, max, name)),
                 }
             }
             FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
                 let (min, max) = (i128::from(i64::MIN), i128::from(i64::MAX));
                 match value {
                     OptionValue::Positive(v) if i128::from(*v) > max => {
-                        return self.value_error(option, out_of_range("int64", min, max, &name))
+                        return self.value_error(option, out_of_range("int64", min, max, name))
                     }
                     OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
                     OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                    _ => return self.value_error(option, must_be_int("int64", min, max, &name)),
+                    _ => return self.value_error(option, must_be_int("int64", min, max, name)),
                 }
             }
             FieldType::Uint32 | FieldType::Fixed32 => match value {
                 OptionValue::Positive(v) if *v > u64::from(u32::MAX) => {
                     return self.value_error(
                         option,
-                        out_of_range("uint32", 0, i128::from(u32::MAX), &name),
+                        out_of_range("uint32", 0, i128::from(u32::MAX), name),
                     )
                 }
                 OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
                 _ => {
-                    return self.value_error(
-                        option,
-                        must_be_int("uint32", 0, i128::from(u32::MAX), &name),
-                    )
+                    return self
+                        .value_error(option, must_be_int("uint32", 0, i128::from(u32::MAX), name))
                 }
             },
             FieldType::Uint64 | FieldType::Fixed64 => match value {
                 OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
                 _ => {
-                    return self.value_error(
-                        option,
-                        must_be_int("uint64", 0, i128::from(u64::MAX), &name),
-                    )
+                    return self
+                        .value_error(option, must_be_int("uint64", 0, i128::from(u64::MAX), name))
                 }
             },
             FieldType::Float | FieldType::Double => {

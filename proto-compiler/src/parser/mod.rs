@@ -8,9 +8,10 @@
 //! of a parse that fails are never used, so only the successful paths need to end them.
 //!
 //! Files: this one (driver, locations, statement skipping), `tokens.rs` (consuming tokens, errors),
-//! `file.rs` (syntax, package, import and the other file-level statements), `message.rs` (messages, oneofs, ranges,
-//! extend blocks), `field.rs` (fields, maps, groups, defaults, types), `option.rs` (option statements and
-//! values), `enums.rs` (enums and services).
+//! `file.rs` (syntax, package, import and the other file-level statements), `message.rs` (messages, oneofs,
+//! extension ranges, extend blocks), `reserved.rs` (reserved names and ranges of messages and enums), `field.rs`
+//! (fields, maps, groups, defaults, types), `option.rs` (option statements and values), `enums.rs` (enums and
+//! services).
 
 mod enums;
 mod field;
@@ -19,6 +20,7 @@ mod message;
 
 pub use message::MAX_FIELD_NUMBER;
 mod option;
+mod reserved;
 mod tokens;
 
 use crate::edition::Edition;

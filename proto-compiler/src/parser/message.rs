@@ -1,4 +1,5 @@
-//! Messages: definitions, blocks, statements, extension ranges, `extend` blocks and oneofs (parser.cc's "Messages" section).
+//! Messages: definitions, blocks, statements, extension ranges, `extend` blocks and oneofs (parser.cc's
+//! "Messages" section).
 
 use super::reserved::ReservedIn;
 use super::{path, req, Parser};

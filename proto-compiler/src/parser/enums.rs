@@ -6,6 +6,24 @@ use super::{path, req, Parser};
 use crate::ir::{EnumProto, EnumValueProto, ErrorLocation, MethodProto, OptionValue, ServiceProto};
 
 impl<'a> Parser<'a> {
+    /// An enum definition appended to `enums`, the `path_field` list of the parent at `parent_loc`.
+    pub(super) fn parse_enum_into(
+        &mut self,
+        enums: &mut Vec<EnumProto>,
+        visibility: Option<i32>,
+        parent_loc: usize,
+        path_field: i32,
+    ) -> bool {
+        let loc = self.loc(Some(parent_loc), &[path_field, enums.len() as i32]);
+        enums.push(EnumProto::default());
+        let Some(enum_type) = enums.last_mut() else {
+            return false;
+        };
+        let ok = self.parse_enum_definition(enum_type, visibility, loc);
+        self.end(loc);
+        ok
+    }
+
     pub(super) fn parse_enum_definition(
         &mut self,
         enum_type: &mut EnumProto,

@@ -117,27 +117,11 @@ impl<'a> Parser<'a> {
             req!(self.parse_visibility(&mut visibility));
         }
         if self.looking_at("message") {
-            let loc = self.loc(
-                Some(root),
-                &[path::FILE_MESSAGE, file.message_type.len() as i32],
-            );
             self.recursion_depth = MAX_MESSAGE_NESTING;
-            file.message_type.push(Default::default());
-            let Some(message) = file.message_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_message_definition(message, visibility, loc);
-            self.end(loc);
-            ok
+            let messages = &mut file.message_type;
+            self.parse_message_into(messages, visibility, root, path::FILE_MESSAGE)
         } else if self.looking_at("enum") {
-            let loc = self.loc(Some(root), &[path::FILE_ENUM, file.enum_type.len() as i32]);
-            file.enum_type.push(Default::default());
-            let Some(enum_type) = file.enum_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_enum_definition(enum_type, visibility, loc);
-            self.end(loc);
-            ok
+            self.parse_enum_into(&mut file.enum_type, visibility, root, path::FILE_ENUM)
         } else if self.looking_at("service") {
             let loc = self.loc(Some(root), &[path::FILE_SERVICE, file.service.len() as i32]);
             file.service.push(Default::default());

@@ -130,6 +130,24 @@ impl<'a> Parser<'a> {
         true
     }
 
+    /// A message definition appended to `messages`, the `path_field` list of the parent at `parent_loc`.
+    pub(super) fn parse_message_into(
+        &mut self,
+        messages: &mut Vec<MessageProto>,
+        visibility: Option<i32>,
+        parent_loc: usize,
+        path_field: i32,
+    ) -> bool {
+        let loc = self.loc(Some(parent_loc), &[path_field, messages.len() as i32]);
+        messages.push(MessageProto::default());
+        let Some(message) = messages.last_mut() else {
+            return false;
+        };
+        let ok = self.parse_message_definition(message, visibility, loc);
+        self.end(loc);
+        ok
+    }
+
     fn parse_message_statement(&mut self, message: &mut MessageProto, message_loc: usize) -> bool {
         if self.try_consume_end_of_declaration(";", None) {
             return true;
@@ -139,29 +157,15 @@ impl<'a> Parser<'a> {
             req!(self.parse_visibility(&mut visibility));
         }
         if self.looking_at("message") {
-            let loc = self.loc(
-                Some(message_loc),
-                &[path::MESSAGE_NESTED, message.nested_type.len() as i32],
-            );
-            message.nested_type.push(MessageProto::default());
-            let Some(nested) = message.nested_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_message_definition(nested, visibility, loc);
-            self.end(loc);
-            ok
+            self.parse_message_into(
+                &mut message.nested_type,
+                visibility,
+                message_loc,
+                path::MESSAGE_NESTED,
+            )
         } else if self.looking_at("enum") {
-            let loc = self.loc(
-                Some(message_loc),
-                &[path::MESSAGE_ENUM, message.enum_type.len() as i32],
-            );
-            message.enum_type.push(Default::default());
-            let Some(enum_type) = message.enum_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_enum_definition(enum_type, visibility, loc);
-            self.end(loc);
-            ok
+            let enums = &mut message.enum_type;
+            self.parse_enum_into(enums, visibility, message_loc, path::MESSAGE_ENUM)
         } else if self.looking_at("extensions") {
             let loc = self.loc(Some(message_loc), &[path::MESSAGE_EXTENSION_RANGE]);
             let ok = self.parse_extensions(message, loc);

@@ -51,20 +51,7 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
         );
     }
     if lazy || unverified_lazy {
-        if !is_message {
-            b.error(
-                elem,
-                ErrorLocation::Type,
-                "[lazy = true] can only be specified for submessage fields.",
-            );
-        }
-        if unverified_lazy && is_extension {
-            b.error(
-                elem,
-                ErrorLocation::Type,
-                "Extensions cannot be marked as unverified_lazy.",
-            );
-        }
+        validate_lazy(b, elem, is_message, unverified_lazy && is_extension);
     }
     if packed && !is_packable(b, field) {
         b.error(
@@ -98,6 +85,25 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
             elem,
             ErrorLocation::OptionName,
             "json_name cannot have embedded null characters.",
+        );
+    }
+}
+
+/// `[lazy = true]` or `[unverified_lazy = true]`: only on a message field, `unverified_lazy` never on an
+/// extension.
+fn validate_lazy(b: &mut Builder<'_>, elem: ElemId, is_message: bool, unverified_extension: bool) {
+    if !is_message {
+        b.error(
+            elem,
+            ErrorLocation::Type,
+            "[lazy = true] can only be specified for submessage fields.",
+        );
+    }
+    if unverified_extension {
+        b.error(
+            elem,
+            ErrorLocation::Type,
+            "Extensions cannot be marked as unverified_lazy.",
         );
     }
 }

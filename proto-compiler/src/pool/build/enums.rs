@@ -1,6 +1,6 @@
 //! `BuildEnum` and `BuildEnumValue`.
 
-use super::with;
+use super::{reserved_ranges, with};
 use crate::ir::{self, ErrorLocation};
 use crate::parser::path;
 use crate::pool::builder::{Builder, OptionsTarget};
@@ -30,11 +30,7 @@ impl<'p> Builder<'p> {
             parent,
             elem: proto.id,
             values: Vec::new(),
-            reserved_ranges: proto
-                .reserved_range
-                .iter()
-                .map(|r| (r.start, r.end, r.id))
-                .collect(),
+            reserved_ranges: reserved_ranges(&proto.reserved_range),
             reserved_names: proto.reserved_name.clone(),
             visibility: proto.visibility,
             options: OptionsSlot::default(),

@@ -1,6 +1,6 @@
 //! `BuildMessage`, `BuildOneof` and `BuildExtensionRange`.
 
-use super::with;
+use super::{reserved_ranges, with};
 use crate::ir::{self, ErrorLocation};
 use crate::parser::path;
 use crate::pool::builder::{Builder, OptionsTarget};
@@ -26,11 +26,7 @@ fn message_desc(
         enums: Vec::new(),
         extensions: Vec::new(),
         extension_ranges: Vec::new(),
-        reserved_ranges: proto
-            .reserved_range
-            .iter()
-            .map(|r| (r.start, r.end, r.id))
-            .collect(),
+        reserved_ranges: reserved_ranges(&proto.reserved_range),
         reserved_names: proto.reserved_name.clone(),
         visibility: proto.visibility,
         options: OptionsSlot::default(),

@@ -26,6 +26,11 @@ fn join(scope: &str, name: &str) -> String {
     }
 }
 
+/// Reserved ranges as the descriptors keep them: start, end, and the element for error positions.
+fn reserved_ranges(ranges: &[ir::RangeProto]) -> Vec<(i32, i32, ir::ElemId)> {
+    ranges.iter().map(|r| (r.start, r.end, r.id)).collect()
+}
+
 fn with(path: &[i32], more: &[i32]) -> Vec<i32> {
     let mut p = Vec::with_capacity(path.len() + more.len());
     p.extend_from_slice(path);

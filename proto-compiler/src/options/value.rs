@@ -49,6 +49,149 @@ fn put_integer(number: i32, field_type: FieldType, value: i64, out: &mut Vec<u8>
     }
 }
 
+/// A scalar option value checked against the field's type and appended to `out` as its record, or
+/// protoc's error naming the option.
+fn encode_scalar(
+    field_type: FieldType,
+    number: i32,
+    value: &OptionValue,
+    name: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    match field_type {
+        FieldType::Float | FieldType::Double => {
+            encode_floating(field_type, number, value, name, out)
+        }
+        FieldType::Bool => encode_bool(number, value, name, out),
+        FieldType::String | FieldType::Bytes => {
+            let OptionValue::String(s) = value else {
+                return Err(format!(
+                    "Value must be quoted string for string option \"{name}\"."
+                ));
+            };
+            wire::write_bytes_field(number as u32, s, out);
+            Ok(())
+        }
+        FieldType::Enum | FieldType::Message | FieldType::Group => Ok(()),
+        _ => encode_integer(field_type, number, value, name, out),
+    }
+}
+
+/// `SetInt32` ... `SetUInt64` with protoc's range checks.
+fn encode_integer(
+    field_type: FieldType,
+    number: i32,
+    value: &OptionValue,
+    name: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    match field_type {
+        FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
+            let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
+            match value {
+                OptionValue::Positive(v) if i128::from(*v) > max => {
+                    return Err(out_of_range("int32", min, max, name));
+                }
+                OptionValue::Negative(v) if i128::from(*v) < min => {
+                    return Err(out_of_range("int32", min, max, name));
+                }
+                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
+                OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
+                _ => return Err(must_be_int("int32", min, max, name)),
+            }
+        }
+        FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
+            let (min, max) = (i128::from(i64::MIN), i128::from(i64::MAX));
+            match value {
+                OptionValue::Positive(v) if i128::from(*v) > max => {
+                    return Err(out_of_range("int64", min, max, name));
+                }
+                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
+                OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
+                _ => return Err(must_be_int("int64", min, max, name)),
+            }
+        }
+        FieldType::Uint32 | FieldType::Fixed32 => match value {
+            OptionValue::Positive(v) if *v > u64::from(u32::MAX) => {
+                return Err(out_of_range("uint32", 0, i128::from(u32::MAX), name));
+            }
+            OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
+            _ => return Err(must_be_int("uint32", 0, i128::from(u32::MAX), name)),
+        },
+        _ => match value {
+            OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
+            _ => return Err(must_be_int("uint64", 0, i128::from(u64::MAX), name)),
+        },
+    }
+    Ok(())
+}
+
+/// `SetFloat` / `SetDouble`: a number, `inf` or `nan`.
+fn encode_floating(
+    field_type: FieldType,
+    number: i32,
+    value: &OptionValue,
+    name: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let double = match value {
+        OptionValue::Double(d) => *d,
+        OptionValue::Positive(v) => *v as f64,
+        OptionValue::Negative(v) => *v as f64,
+        OptionValue::Identifier(i) if i == "inf" => f64::INFINITY,
+        OptionValue::Identifier(i) if i == "nan" => f64::NAN,
+        _ => {
+            let kind = if field_type == FieldType::Float {
+                "float"
+            } else {
+                "double"
+            };
+            return Err(format!(
+                "Value must be number for {kind} option \"{name}\"."
+            ));
+        }
+    };
+    if field_type == FieldType::Float {
+        let single = match value {
+            OptionValue::Positive(v) => *v as f32,
+            OptionValue::Negative(v) => *v as f32,
+            _ => double as f32,
+        };
+        tag(number, 5, out);
+        out.extend_from_slice(&single.to_bits().to_le_bytes());
+    } else {
+        tag(number, 1, out);
+        out.extend_from_slice(&double.to_bits().to_le_bytes());
+    }
+    Ok(())
+}
+
+/// `SetBool`: the identifier `true` or `false`.
+fn encode_bool(
+    number: i32,
+    value: &OptionValue,
+    name: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let OptionValue::Identifier(identifier) = value else {
+        return Err(format!(
+            "Value must be identifier for boolean option \"{name}\"."
+        ));
+    };
+    let v = match identifier.as_str() {
+        "true" => 1,
+        "false" => 0,
+        _ => {
+            return Err(format!(
+                "Value must be \"true\" or \"false\" for boolean option \"{name}\"."
+            ))
+        }
+    };
+    tag(number, 0, out);
+    wire::write_varint(v, out);
+    Ok(())
+}
+
 impl<'p> Builder<'p> {
     fn value_error(&mut self, option: &UninterpretedOption, message: String) -> bool {
         self.error(option.id, ErrorLocation::OptionValue, message);
@@ -77,120 +220,10 @@ impl<'p> Builder<'p> {
         }
         // named only for the messages (every option of a large tree passes here)
         let name = self.leaf_name(leaf);
-        let name = name.as_str();
-        let value = &option.value;
-        match field_type {
-            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
-                let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
-                match value {
-                    OptionValue::Positive(v) if i128::from(*v) > max => {
-                        return self.value_error(option, out_of_range("int32", min, max, name))
-                    }
-                    OptionValue::Negative(v) if i128::from(*v) < min => {
-                        return self.value_error(option, out_of_range("int32", min, max, name))
-                    }
-                    OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                    OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                    _ => return self.value_error(option, must_be_int("int32", min, max, name)),
-                }
-            }
-            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
-                let (min, max) = (i128::from(i64::MIN), i128::from(i64::MAX));
-                match value {
-                    OptionValue::Positive(v) if i128::from(*v) > max => {
-                        return self.value_error(option, out_of_range("int64", min, max, name))
-                    }
-                    OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                    OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                    _ => return self.value_error(option, must_be_int("int64", min, max, name)),
-                }
-            }
-            FieldType::Uint32 | FieldType::Fixed32 => match value {
-                OptionValue::Positive(v) if *v > u64::from(u32::MAX) => {
-                    return self.value_error(
-                        option,
-                        out_of_range("uint32", 0, i128::from(u32::MAX), name),
-                    )
-                }
-                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                _ => {
-                    return self
-                        .value_error(option, must_be_int("uint32", 0, i128::from(u32::MAX), name))
-                }
-            },
-            FieldType::Uint64 | FieldType::Fixed64 => match value {
-                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                _ => {
-                    return self
-                        .value_error(option, must_be_int("uint64", 0, i128::from(u64::MAX), name))
-                }
-            },
-            FieldType::Float | FieldType::Double => {
-                let double = match value {
-                    OptionValue::Double(d) => *d,
-                    OptionValue::Positive(v) => *v as f64,
-                    OptionValue::Negative(v) => *v as f64,
-                    OptionValue::Identifier(i) if i == "inf" => f64::INFINITY,
-                    OptionValue::Identifier(i) if i == "nan" => f64::NAN,
-                    _ => {
-                        let kind = if field_type == FieldType::Float {
-                            "float"
-                        } else {
-                            "double"
-                        };
-                        return self.value_error(
-                            option,
-                            format!("Value must be number for {kind} option \"{name}\"."),
-                        );
-                    }
-                };
-                if field_type == FieldType::Float {
-                    let single = match value {
-                        OptionValue::Positive(v) => *v as f32,
-                        OptionValue::Negative(v) => *v as f32,
-                        _ => double as f32,
-                    };
-                    tag(number, 5, out);
-                    out.extend_from_slice(&single.to_bits().to_le_bytes());
-                } else {
-                    tag(number, 1, out);
-                    out.extend_from_slice(&double.to_bits().to_le_bytes());
-                }
-            }
-            FieldType::Bool => {
-                let OptionValue::Identifier(identifier) = value else {
-                    return self.value_error(
-                        option,
-                        format!("Value must be identifier for boolean option \"{name}\"."),
-                    );
-                };
-                let v = match identifier.as_str() {
-                    "true" => 1,
-                    "false" => 0,
-                    _ => {
-                        return self.value_error(
-                            option,
-                            format!(
-                            "Value must be \"true\" or \"false\" for boolean option \"{name}\"."
-                        ),
-                        )
-                    }
-                };
-                tag(number, 0, out);
-                wire::write_varint(v, out);
-            }
-            FieldType::Enum | FieldType::Message | FieldType::Group => {}
-            FieldType::String | FieldType::Bytes => {
-                let OptionValue::String(s) = value else {
-                    return self.value_error(
-                        option,
-                        format!("Value must be quoted string for string option \"{name}\"."),
-                    );
-                };
-                wire::write_bytes_field(number as u32, s, out);
-            }
+        match encode_scalar(field_type, number, &option.value, &name, out) {
+            Ok(()) => true,
+            Err(message) => self.value_error(option, message),
         }
-        true
     }
 
     fn enum_name(&self, leaf: OptionField, enum_type: crate::pool::EnumId) -> String {

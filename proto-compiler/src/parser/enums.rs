@@ -1,11 +1,29 @@
 //! Enums (values, reserved ranges and names, the parser's `allow_alias` checks) and services (methods and
 //! their option blocks).
 
+use super::reserved::ReservedIn;
 use super::{path, req, Parser};
 use crate::ir::{EnumProto, EnumValueProto, ErrorLocation, MethodProto, OptionValue, ServiceProto};
-use crate::lexer::TokenKind;
 
 impl<'a> Parser<'a> {
+    /// An enum definition appended to `enums`, the `path_field` list of the parent at `parent_loc`.
+    pub(super) fn parse_enum_into(
+        &mut self,
+        enums: &mut Vec<EnumProto>,
+        visibility: Option<i32>,
+        parent_loc: usize,
+        path_field: i32,
+    ) -> bool {
+        let loc = self.loc(Some(parent_loc), &[path_field, enums.len() as i32]);
+        enums.push(EnumProto::default());
+        let Some(enum_type) = enums.last_mut() else {
+            return false;
+        };
+        let ok = self.parse_enum_definition(enum_type, visibility, loc);
+        self.end(loc);
+        ok
+    }
+
     pub(super) fn parse_enum_definition(
         &mut self,
         enum_type: &mut EnumProto,
@@ -86,7 +104,12 @@ impl<'a> Parser<'a> {
             self.end(loc);
             ok
         } else if self.looking_at("reserved") {
-            self.parse_enum_reserved(enum_type, enum_loc)
+            self.parse_reserved(
+                &mut enum_type.reserved_name,
+                &mut enum_type.reserved_range,
+                enum_loc,
+                ReservedIn::Enum,
+            )
         } else {
             let loc = self.loc(
                 Some(enum_loc),
@@ -129,48 +152,6 @@ impl<'a> Parser<'a> {
         }
         req!(self.consume_end_of_declaration(";", Some(value_loc)));
         true
-    }
-
-    fn parse_enum_reserved(&mut self, enum_type: &mut EnumProto, enum_loc: usize) -> bool {
-        let start_token = self.cur();
-        req!(self.consume("reserved"));
-        if self.looking_at_kind(TokenKind::String) {
-            if self.syntax == "editions" {
-                self.error("Reserved names must be identifiers in editions, not string literals.");
-                return false;
-            }
-            let loc = self.loc(Some(enum_loc), &[path::ENUM_RESERVED_NAME]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_names(
-                &mut enum_type.reserved_name,
-                loc,
-                "Expected enum value string literal.",
-            );
-            self.end(loc);
-            ok
-        } else if self.looking_at_kind(TokenKind::Identifier) {
-            if self.syntax != "editions" {
-                self.error(
-                    "Reserved names must be string literals. (Only editions supports identifiers.)",
-                );
-                return false;
-            }
-            let loc = self.loc(Some(enum_loc), &[path::ENUM_RESERVED_NAME]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_identifiers(
-                &mut enum_type.reserved_name,
-                loc,
-                "Expected enum value identifier.",
-            );
-            self.end(loc);
-            ok
-        } else {
-            let loc = self.loc(Some(enum_loc), &[path::ENUM_RESERVED_RANGE]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_numbers(&mut enum_type.reserved_range, loc, true);
-            self.end(loc);
-            ok
-        }
     }
 
     pub(super) fn parse_service_definition(

@@ -103,42 +103,7 @@ impl<'a> Parser<'a> {
             field.id = self.new_id();
         }
         let mut map_field = MapField::default();
-        {
-            let loc = self.loc(Some(field_loc), &[]);
-            self.record(loc, field.id, ErrorLocation::Type);
-            let mut type_parsed = false;
-            let mut field_type = FieldType::Int32;
-            let mut type_name = String::new();
-            if self.try_consume("map") {
-                if self.looking_at("<") {
-                    map_field.is_map = true;
-                    req!(self.parse_map_type(&mut map_field, field, loc));
-                } else {
-                    type_parsed = true;
-                    type_name = "map".into();
-                }
-            }
-            if !map_field.is_map {
-                if field.label.is_none() && self.default_to_optional_fields() {
-                    field.label = Some(Label::Optional);
-                }
-                if field.label.is_none() {
-                    self.error("Expected \"required\", \"optional\", or \"repeated\".");
-                    field.label = Some(Label::Optional);
-                }
-                if !type_parsed {
-                    req!(self.parse_type(&mut field_type, &mut type_name));
-                }
-                if type_name.is_empty() {
-                    self.add_path(loc, path::FIELD_TYPE);
-                    field.field_type = Some(field_type);
-                } else {
-                    self.add_path(loc, path::FIELD_TYPE_NAME);
-                    field.type_name = Some(type_name);
-                }
-            }
-            self.end(loc);
-        }
+        req!(self.parse_field_type(field, &mut map_field, field_loc));
         let name_token = self.cur();
         {
             let loc = self.loc(Some(field_loc), &[path::FIELD_NAME]);
@@ -171,6 +136,51 @@ impl<'a> Parser<'a> {
         if map_field.is_map {
             generate_map_entry(&map_field, field, messages);
         }
+        true
+    }
+
+    /// The field's type: a `map<K, V>`, or a scalar type or type name (after the label protoc requires
+    /// before it, defaulted where the syntax allows).
+    fn parse_field_type(
+        &mut self,
+        field: &mut FieldProto,
+        map_field: &mut MapField,
+        field_loc: usize,
+    ) -> bool {
+        let loc = self.loc(Some(field_loc), &[]);
+        self.record(loc, field.id, ErrorLocation::Type);
+        let mut type_parsed = false;
+        let mut field_type = FieldType::Int32;
+        let mut type_name = String::new();
+        if self.try_consume("map") {
+            if self.looking_at("<") {
+                map_field.is_map = true;
+                req!(self.parse_map_type(map_field, field, loc));
+            } else {
+                type_parsed = true;
+                type_name = "map".into();
+            }
+        }
+        if !map_field.is_map {
+            if field.label.is_none() && self.default_to_optional_fields() {
+                field.label = Some(Label::Optional);
+            }
+            if field.label.is_none() {
+                self.error("Expected \"required\", \"optional\", or \"repeated\".");
+                field.label = Some(Label::Optional);
+            }
+            if !type_parsed {
+                req!(self.parse_type(&mut field_type, &mut type_name));
+            }
+            if type_name.is_empty() {
+                self.add_path(loc, path::FIELD_TYPE);
+                field.field_type = Some(field_type);
+            } else {
+                self.add_path(loc, path::FIELD_TYPE_NAME);
+                field.type_name = Some(type_name);
+            }
+        }
+        self.end(loc);
         true
     }
 

@@ -1,15 +1,15 @@
-//! Messages: definitions, blocks, statements, extension ranges, reserved ranges/names, `extend` blocks and
-//! oneofs (parser.cc's "Messages" section).
+//! Messages: definitions, blocks, statements, extension ranges, `extend` blocks and oneofs (parser.cc's
+//! "Messages" section).
 
+use super::reserved::ReservedIn;
 use super::{path, req, Parser};
 use crate::ir::{
     ErrorLocation, ExtensionRangeProto, FieldProto, Label, MessageProto, OneofProto, OptionValue,
-    Options, RangeProto,
+    Options,
 };
-use crate::lexer::TokenKind;
 
 /// The parser's placeholder for `max` as a range end until options are known (`kMaxRangeSentinel`).
-const MAX_RANGE_SENTINEL: i32 = -1;
+pub(super) const MAX_RANGE_SENTINEL: i32 = -1;
 /// `FieldDescriptor::kMaxNumber`.
 pub const MAX_FIELD_NUMBER: i32 = 536_870_911;
 
@@ -130,6 +130,24 @@ impl<'a> Parser<'a> {
         true
     }
 
+    /// A message definition appended to `messages`, the `path_field` list of the parent at `parent_loc`.
+    pub(super) fn parse_message_into(
+        &mut self,
+        messages: &mut Vec<MessageProto>,
+        visibility: Option<i32>,
+        parent_loc: usize,
+        path_field: i32,
+    ) -> bool {
+        let loc = self.loc(Some(parent_loc), &[path_field, messages.len() as i32]);
+        messages.push(MessageProto::default());
+        let Some(message) = messages.last_mut() else {
+            return false;
+        };
+        let ok = self.parse_message_definition(message, visibility, loc);
+        self.end(loc);
+        ok
+    }
+
     fn parse_message_statement(&mut self, message: &mut MessageProto, message_loc: usize) -> bool {
         if self.try_consume_end_of_declaration(";", None) {
             return true;
@@ -139,36 +157,27 @@ impl<'a> Parser<'a> {
             req!(self.parse_visibility(&mut visibility));
         }
         if self.looking_at("message") {
-            let loc = self.loc(
-                Some(message_loc),
-                &[path::MESSAGE_NESTED, message.nested_type.len() as i32],
-            );
-            message.nested_type.push(MessageProto::default());
-            let Some(nested) = message.nested_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_message_definition(nested, visibility, loc);
-            self.end(loc);
-            ok
+            self.parse_message_into(
+                &mut message.nested_type,
+                visibility,
+                message_loc,
+                path::MESSAGE_NESTED,
+            )
         } else if self.looking_at("enum") {
-            let loc = self.loc(
-                Some(message_loc),
-                &[path::MESSAGE_ENUM, message.enum_type.len() as i32],
-            );
-            message.enum_type.push(Default::default());
-            let Some(enum_type) = message.enum_type.last_mut() else {
-                return false;
-            };
-            let ok = self.parse_enum_definition(enum_type, visibility, loc);
-            self.end(loc);
-            ok
+            let enums = &mut message.enum_type;
+            self.parse_enum_into(enums, visibility, message_loc, path::MESSAGE_ENUM)
         } else if self.looking_at("extensions") {
             let loc = self.loc(Some(message_loc), &[path::MESSAGE_EXTENSION_RANGE]);
             let ok = self.parse_extensions(message, loc);
             self.end(loc);
             ok
         } else if self.looking_at("reserved") {
-            self.parse_message_reserved(message, message_loc)
+            self.parse_reserved(
+                &mut message.reserved_name,
+                &mut message.reserved_range,
+                message_loc,
+                ReservedIn::Message,
+            )
         } else if self.looking_at("extend") {
             let loc = self.loc(Some(message_loc), &[path::MESSAGE_EXTENSION]);
             let ok = self.parse_extend(
@@ -315,178 +324,6 @@ impl<'a> Parser<'a> {
                 self.locs.push_location(&copy);
             }
         }
-        true
-    }
-
-    fn parse_message_reserved(&mut self, message: &mut MessageProto, message_loc: usize) -> bool {
-        let start_token = self.cur();
-        req!(self.consume("reserved"));
-        if self.looking_at_kind(TokenKind::String) {
-            if self.syntax == "editions" {
-                self.error("Reserved names must be identifiers in editions, not string literals.");
-                return false;
-            }
-            let loc = self.loc(Some(message_loc), &[path::MESSAGE_RESERVED_NAME]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_names(
-                &mut message.reserved_name,
-                loc,
-                "Expected field name string literal.",
-            );
-            self.end(loc);
-            ok
-        } else if self.looking_at_kind(TokenKind::Identifier) {
-            if self.syntax != "editions" {
-                self.error(
-                    "Reserved names must be string literals. (Only editions supports identifiers.)",
-                );
-                return false;
-            }
-            let loc = self.loc(Some(message_loc), &[path::MESSAGE_RESERVED_NAME]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_identifiers(
-                &mut message.reserved_name,
-                loc,
-                "Expected field name identifier.",
-            );
-            self.end(loc);
-            ok
-        } else {
-            let loc = self.loc(Some(message_loc), &[path::MESSAGE_RESERVED_RANGE]);
-            self.start_at(loc, &start_token);
-            let ok = self.parse_reserved_numbers(&mut message.reserved_range, loc, false);
-            self.end(loc);
-            ok
-        }
-    }
-
-    pub(super) fn parse_reserved_names(
-        &mut self,
-        names: &mut Vec<Vec<u8>>,
-        parent: usize,
-        error: &str,
-    ) -> bool {
-        loop {
-            let loc = self.loc(Some(parent), &[names.len() as i32]);
-            let (line, column) = (self.cur().line, self.cur().column);
-            let mut name = Vec::new();
-            let consumed = self.consume_string(&mut name, error);
-            // protoc adds the name before parsing it (an empty one on failure)
-            names.push(name);
-            req!(consumed);
-            let name = names.last().map(Vec::as_slice).unwrap_or_default();
-            if !crate::lexer::is_identifier(name) {
-                // quoted as written, UTF-8 or not
-                let message = [
-                    &b"Reserved name \""[..],
-                    name,
-                    b"\" is not a valid identifier.",
-                ]
-                .concat();
-                self.warning_at(line, column, message);
-            }
-            self.end(loc);
-            if !self.try_consume(",") {
-                break;
-            }
-        }
-        req!(self.consume_end_of_declaration(";", Some(parent)));
-        true
-    }
-
-    pub(super) fn parse_reserved_identifiers(
-        &mut self,
-        names: &mut Vec<Vec<u8>>,
-        parent: usize,
-        error: &str,
-    ) -> bool {
-        loop {
-            let loc = self.loc(Some(parent), &[names.len() as i32]);
-            let mut name = String::new();
-            let consumed = self.consume_identifier(&mut name, error);
-            names.push(name.into_bytes());
-            req!(consumed);
-            self.end(loc);
-            if !self.try_consume(",") {
-                break;
-            }
-        }
-        req!(self.consume_end_of_declaration(";", Some(parent)));
-        true
-    }
-
-    /// Reserved numbers of a message (`enum_style` false: end exclusive, unsigned) or an enum (signed, end
-    /// inclusive).
-    pub(super) fn parse_reserved_numbers(
-        &mut self,
-        ranges: &mut Vec<RangeProto>,
-        parent: usize,
-        enum_style: bool,
-    ) -> bool {
-        let mut first = true;
-        loop {
-            let loc = self.loc(Some(parent), &[ranges.len() as i32]);
-            let mut range = RangeProto {
-                id: self.new_id(),
-                ..Default::default()
-            };
-            self.record(loc, range.id, ErrorLocation::Number);
-            ranges.push(range.clone());
-            let start_token = self.cur();
-            let start_loc = self.loc(Some(loc), &[path::RANGE_START]);
-            let mut start = 0;
-            if enum_style {
-                let error = if first {
-                    "Expected enum value or number range."
-                } else {
-                    "Expected enum number range."
-                };
-                req!(self.consume_signed_integer(&mut start, error));
-            } else {
-                let error = if first {
-                    "Expected field name or number range."
-                } else {
-                    "Expected field number range."
-                };
-                req!(self.consume_integer(&mut start, error));
-            }
-            self.end(start_loc);
-            let mut end = 0;
-            if self.try_consume("to") {
-                let end_loc = self.loc(Some(loc), &[path::RANGE_END]);
-                if self.try_consume("max") {
-                    end = if enum_style {
-                        i32::MAX
-                    } else {
-                        MAX_RANGE_SENTINEL - 1
-                    };
-                } else if enum_style {
-                    req!(self.consume_signed_integer(&mut end, "Expected integer."));
-                } else {
-                    req!(self.consume_integer(&mut end, "Expected integer."));
-                }
-                self.end(end_loc);
-            } else {
-                let end_loc = self.loc(Some(loc), &[path::RANGE_END]);
-                self.start_at(end_loc, &start_token);
-                self.end_at(end_loc, &start_token);
-                end = start;
-            }
-            if !enum_style {
-                end = end.wrapping_add(1);
-            }
-            range.start = start;
-            range.end = end;
-            if let Some(last) = ranges.last_mut() {
-                *last = range;
-            }
-            first = false;
-            self.end(loc);
-            if !self.try_consume(",") {
-                break;
-            }
-        }
-        req!(self.consume_end_of_declaration(";", Some(parent)));
         true
     }
 

@@ -3,9 +3,9 @@
 
 use super::builder::Builder;
 use super::lookup::ResolveMode;
-use super::{FieldId, MsgId, Symbol, TypeRef};
+use super::{EnumId, FieldId, MsgId, Symbol, TypeRef};
 use crate::features;
-use crate::ir::{ErrorLocation, FieldType, Label};
+use crate::ir::{ElemId, ErrorLocation, FieldType, Label};
 
 impl<'p> Builder<'p> {
     pub fn cross_link_file(&mut self) {
@@ -225,31 +225,7 @@ impl<'p> Builder<'p> {
                 };
                 self.pool.fields[field.idx()].type_ref = TypeRef::Enum(enum_type);
                 if let Some(default) = &desc.default_value {
-                    if !crate::lexer::is_identifier(default) {
-                        self.error(
-                            desc.elem,
-                            ErrorLocation::DefaultValue,
-                            "Default value for an enum field must be an identifier.",
-                        );
-                    } else {
-                        let name = String::from_utf8_lossy(default).into_owned();
-                        match self.pool.find_value_by_name(enum_type, &name) {
-                            Some(value) => {
-                                self.pool.fields[field.idx()].default_text =
-                                    Some(self.pool.value(value).name().as_bytes().to_vec());
-                            }
-                            None => {
-                                let enum_name = self.pool.enum_type(enum_type).full_name.clone();
-                                self.error(
-                                    desc.elem,
-                                    ErrorLocation::DefaultValue,
-                                    format!(
-                                        "Enum type \"{enum_name}\" has no value named \"{name}\"."
-                                    ),
-                                );
-                            }
-                        }
-                    }
+                    self.link_enum_default(field, desc.elem, enum_type, default);
                 }
             }
             _ => {
@@ -261,6 +237,39 @@ impl<'p> Builder<'p> {
             }
         }
         true
+    }
+
+    /// An enum field's default: an identifier naming a value of the enum.
+    fn link_enum_default(
+        &mut self,
+        field: FieldId,
+        elem: ElemId,
+        enum_type: EnumId,
+        default: &[u8],
+    ) {
+        if !crate::lexer::is_identifier(default) {
+            self.error(
+                elem,
+                ErrorLocation::DefaultValue,
+                "Default value for an enum field must be an identifier.",
+            );
+            return;
+        }
+        let name = String::from_utf8_lossy(default).into_owned();
+        match self.pool.find_value_by_name(enum_type, &name) {
+            Some(value) => {
+                self.pool.fields[field.idx()].default_text =
+                    Some(self.pool.value(value).name().as_bytes().to_vec());
+            }
+            None => {
+                let enum_name = self.pool.enum_type(enum_type).full_name.clone();
+                self.error(
+                    elem,
+                    ErrorLocation::DefaultValue,
+                    format!("Enum type \"{enum_name}\" has no value named \"{name}\"."),
+                );
+            }
+        }
     }
 
     /// `AddFieldByNumber` (per file) and, for extensions, `AddExtension` (across files). Numbers in the

@@ -449,32 +449,39 @@ pub(crate) fn link(files: &[String], options: &CompileOptions) -> Result<Linked,
     if !post_build_checks(&mut driver, &inputs) {
         return Err(failed(driver));
     }
-    let files = request_order(&driver.pool, &inputs)
-        .iter()
-        .map(|&id| CompiledFile {
-            name: driver.pool.file(id).name.clone(),
-            descriptor: driver
-                .built
-                .get_mut(&id)
-                .map(|b| std::mem::take(&mut b.descriptor))
-                .unwrap_or_default(),
-            request_descriptor: None,
-        })
-        .collect();
-    let compiled_in_schema = driver.bundled_descriptor_proto
-        && driver
-            .pool
-            .find_message("google.protobuf.FileDescriptorProto")
-            .is_some_and(|m| {
-                driver.pool.file(driver.pool.message(m).file).name == DESCRIPTOR_PROTO
-            });
-    Ok(Linked {
-        pool: driver.pool,
-        files,
-        diagnostics: driver.diagnostics,
-        direct_inputs: driver.direct_inputs,
-        compiled_in_schema,
-    })
+    Ok(driver.into_linked(&inputs))
+}
+
+impl Driver<'_> {
+    /// The built files in request order, their descriptors moved out of the driver.
+    fn into_linked(mut self, inputs: &[FileId]) -> Linked {
+        let files = request_order(&self.pool, inputs)
+            .iter()
+            .map(|&id| CompiledFile {
+                name: self.pool.file(id).name.clone(),
+                descriptor: self
+                    .built
+                    .get_mut(&id)
+                    .map(|b| std::mem::take(&mut b.descriptor))
+                    .unwrap_or_default(),
+                request_descriptor: None,
+            })
+            .collect();
+        let compiled_in_schema = self.bundled_descriptor_proto
+            && self
+                .pool
+                .find_message("google.protobuf.FileDescriptorProto")
+                .is_some_and(|m| {
+                    self.pool.file(self.pool.message(m).file).name == DESCRIPTOR_PROTO
+                });
+        Linked {
+            pool: self.pool,
+            files,
+            diagnostics: self.diagnostics,
+            direct_inputs: self.direct_inputs,
+            compiled_in_schema,
+        }
+    }
 }
 
 /// The `proto_file` form of each input file, stripped in parallel.

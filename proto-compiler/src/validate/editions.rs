@@ -6,7 +6,7 @@ use crate::features;
 use crate::ir::{ErrorLocation, FieldType, Label};
 use crate::options::dynamic::DynMessage;
 use crate::pool::builder::Builder;
-use crate::pool::{FieldId, TypeRef, ValueId};
+use crate::pool::{FieldDesc, FieldId, TypeRef, ValueId};
 
 pub fn validate_file_features(b: &mut Builder<'_>) {
     if b.edition.is_legacy() {
@@ -101,6 +101,12 @@ pub fn validate_field_features(b: &mut Builder<'_>, field: FieldId) {
     {
         return;
     }
+    validate_explicit_field_features(b, field, &f);
+}
+
+/// The field's explicitly set features (`options.features`), each allowed only for the fields it applies to.
+fn validate_explicit_field_features(b: &mut Builder<'_>, field: FieldId, f: &FieldDesc) {
+    let (elem, loc) = (f.elem, ErrorLocation::Name);
     let explicit = explicit_features(b, field);
     if let Some(presence) = explicit.get_varint(features::field::FIELD_PRESENCE) {
         if f.oneof.is_some() {

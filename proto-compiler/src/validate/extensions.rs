@@ -7,7 +7,7 @@ use crate::ir::ErrorLocation;
 use crate::lexer::is_identifier;
 use crate::options::dynamic::{DynMessage, Val};
 use crate::pool::builder::Builder;
-use crate::pool::{FieldId, MsgId, TypeRef};
+use crate::pool::{ExtensionRange, FieldId, MsgId, TypeRef};
 
 /// ExtensionRangeOptions: declaration = 2, verification = 3; Declaration: number 1, full_name 2, type 3,
 /// reserved 5, repeated 6.
@@ -114,62 +114,78 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
         }
         let mut numbers = HashSet::new();
         for d in &declared {
-            if d.number < range.start || d.number >= range.end {
-                b.error(
-                    range.elem,
-                    ErrorLocation::Number,
-                    format!(
-                        "Extension declaration number {} is not in the extension range.",
-                        d.number
-                    ),
-                );
-            }
-            if !numbers.insert(d.number) {
-                b.error(
-                    range.elem,
-                    ErrorLocation::Number,
-                    format!(
-                        "Extension declaration number {} is declared multiple times.",
-                        d.number
-                    ),
-                );
-            }
-            match (&d.full_name, &d.type_name) {
-                (Some(full_name), Some(type_name)) => {
-                    if !full_names.insert(full_name.clone()) {
-                        b.error(
-                            range.elem,
-                            ErrorLocation::Name,
-                            quoted(
-                                "Extension field name ",
-                                full_name,
-                                " is declared multiple times.",
-                            ),
-                        );
-                        return;
-                    }
-                    if let Some(error) = symbol_for_declaration(full_name) {
-                        b.error(range.elem, ErrorLocation::Name, error);
-                    }
-                    if !is_non_message_type(type_name) {
-                        if let Some(error) = symbol_for_declaration(type_name) {
-                            b.error(range.elem, ErrorLocation::Name, error);
-                        }
-                    }
-                }
-                (full_name, type_name) => {
-                    if full_name.is_some() != type_name.is_some() || !d.reserved {
-                        b.error(
-                            range.elem,
-                            ErrorLocation::Extendee,
-                            format!("Extension declaration #{} should have both \"full_name\" and \"type\" set.", d.number),
-                        );
-                    }
-                }
+            if !validate_declaration(b, range, d, &mut numbers, &mut full_names) {
+                return;
             }
         }
     }
     let _ = is_identifier;
+}
+
+/// One declaration of an extension range: its number in the range and declared once, its full name
+/// declared once and a valid symbol, its type a valid symbol; `false` where protoc stops validating the
+/// message.
+fn validate_declaration(
+    b: &mut Builder<'_>,
+    range: &ExtensionRange,
+    d: &Declaration,
+    numbers: &mut HashSet<i32>,
+    full_names: &mut HashSet<Vec<u8>>,
+) -> bool {
+    if d.number < range.start || d.number >= range.end {
+        b.error(
+            range.elem,
+            ErrorLocation::Number,
+            format!(
+                "Extension declaration number {} is not in the extension range.",
+                d.number
+            ),
+        );
+    }
+    if !numbers.insert(d.number) {
+        b.error(
+            range.elem,
+            ErrorLocation::Number,
+            format!(
+                "Extension declaration number {} is declared multiple times.",
+                d.number
+            ),
+        );
+    }
+    match (&d.full_name, &d.type_name) {
+        (Some(full_name), Some(type_name)) => {
+            if !full_names.insert(full_name.clone()) {
+                b.error(
+                    range.elem,
+                    ErrorLocation::Name,
+                    quoted(
+                        "Extension field name ",
+                        full_name,
+                        " is declared multiple times.",
+                    ),
+                );
+                return false;
+            }
+            if let Some(error) = symbol_for_declaration(full_name) {
+                b.error(range.elem, ErrorLocation::Name, error);
+            }
+            if !is_non_message_type(type_name) {
+                if let Some(error) = symbol_for_declaration(type_name) {
+                    b.error(range.elem, ErrorLocation::Name, error);
+                }
+            }
+        }
+        (full_name, type_name) => {
+            if full_name.is_some() != type_name.is_some() || !d.reserved {
+                b.error(
+                    range.elem,
+                    ErrorLocation::Extendee,
+                    format!("Extension declaration #{} should have both \"full_name\" and \"type\" set.", d.number),
+                );
+            }
+        }
+    }
+    true
 }
 
 /// An extension of a range with declarations must match its declaration (protoc enforces this for

@@ -2,10 +2,10 @@
 //! extensions, map entries, jstype, json_name on extensions and NUL in json names.
 
 use crate::edition::Edition;
-use crate::ir::{ErrorLocation, FieldType, Label};
+use crate::ir::{ElemId, ErrorLocation, FieldType, Label};
 use crate::options::is_packable_type;
 use crate::pool::builder::Builder;
-use crate::pool::{FieldId, TypeRef};
+use crate::pool::{FieldId, FileId, MsgId, TypeRef};
 
 /// FieldOptions field numbers.
 const CTYPE: u32 = 1;
@@ -51,20 +51,7 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
         );
     }
     if lazy || unverified_lazy {
-        if !is_message {
-            b.error(
-                elem,
-                ErrorLocation::Type,
-                "[lazy = true] can only be specified for submessage fields.",
-            );
-        }
-        if unverified_lazy && is_extension {
-            b.error(
-                elem,
-                ErrorLocation::Type,
-                "Extensions cannot be marked as unverified_lazy.",
-            );
-        }
+        validate_lazy(b, elem, is_message, unverified_lazy && is_extension);
     }
     if packed && !is_packable(b, field) {
         b.error(
@@ -74,35 +61,7 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
         );
     }
     if let Some(containing) = containing_type {
-        let message_set = {
-            let m = b.pool.message(containing);
-            m.options.present && m.options.msg.get_bool(1)
-        };
-        if message_set {
-            if is_extension {
-                if !optional_message {
-                    b.error(
-                        elem,
-                        ErrorLocation::Type,
-                        "Extensions of MessageSets must be optional messages.",
-                    );
-                }
-            } else {
-                b.error(
-                    elem,
-                    ErrorLocation::Name,
-                    "MessageSets cannot have fields, only extensions.",
-                );
-            }
-        }
-        let containing_file = b.pool.message(containing).file;
-        if super::files::is_lite(b, file) && !super::files::is_lite(b, containing_file) {
-            b.error(
-                elem,
-                ErrorLocation::Extendee,
-                "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.",
-            );
-        }
+        validate_containing_type(b, elem, file, is_extension, optional_message, containing);
     }
     if let TypeRef::Message(m) = type_ref {
         if b.pool.message(m).map_entry && !super::maps::validate_map_entry(b, field) {
@@ -126,6 +85,66 @@ pub fn validate_field_options(b: &mut Builder<'_>, field: FieldId) {
             elem,
             ErrorLocation::OptionName,
             "json_name cannot have embedded null characters.",
+        );
+    }
+}
+
+/// `[lazy = true]` or `[unverified_lazy = true]`: only on a message field, `unverified_lazy` never on an
+/// extension.
+fn validate_lazy(b: &mut Builder<'_>, elem: ElemId, is_message: bool, unverified_extension: bool) {
+    if !is_message {
+        b.error(
+            elem,
+            ErrorLocation::Type,
+            "[lazy = true] can only be specified for submessage fields.",
+        );
+    }
+    if unverified_extension {
+        b.error(
+            elem,
+            ErrorLocation::Type,
+            "Extensions cannot be marked as unverified_lazy.",
+        );
+    }
+}
+
+/// The rules a field's containing message imposes: a MessageSet has only optional message extensions; a
+/// lite file extends only lite messages.
+fn validate_containing_type(
+    b: &mut Builder<'_>,
+    elem: ElemId,
+    file: FileId,
+    is_extension: bool,
+    optional_message: bool,
+    containing: MsgId,
+) {
+    let message_set = {
+        let m = b.pool.message(containing);
+        m.options.present && m.options.msg.get_bool(1)
+    };
+    if message_set {
+        if is_extension {
+            if !optional_message {
+                b.error(
+                    elem,
+                    ErrorLocation::Type,
+                    "Extensions of MessageSets must be optional messages.",
+                );
+            }
+        } else {
+            b.error(
+                elem,
+                ErrorLocation::Name,
+                "MessageSets cannot have fields, only extensions.",
+            );
+        }
+    }
+    let containing_file = b.pool.message(containing).file;
+    if super::files::is_lite(b, file) && !super::files::is_lite(b, containing_file) {
+        b.error(
+            elem,
+            ErrorLocation::Extendee,
+            "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.",
         );
     }
 }

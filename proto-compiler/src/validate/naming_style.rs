@@ -3,9 +3,10 @@
 //! UPPER_SNAKE_CASE enum values.
 
 use crate::features;
-use crate::ir::ErrorLocation;
+use crate::ir::{ElemId, ErrorLocation};
 use crate::pool::builder::Builder;
 use crate::pool::visit::{elements, Element};
+use crate::pool::{MsgId, OptionsSlot};
 
 const OPT_OUT: &str =
     " (features.enforce_naming_style = STYLE_LEGACY can be used to opt out of this check)";
@@ -67,11 +68,7 @@ fn upper_snake_case(name: &str) -> Result<(), &'static str> {
 }
 
 /// `IsValidFieldNonCollisionName` (STYLE2026).
-fn non_collision(
-    b: &Builder<'_>,
-    name: &str,
-    message: Option<crate::pool::MsgId>,
-) -> Result<(), String> {
+fn non_collision(b: &Builder<'_>, name: &str, message: Option<MsgId>) -> Result<(), String> {
     if let Some(m) = message {
         let exists = |n: &str| {
             b.pool.find_field_by_name(m, n).is_some()
@@ -109,108 +106,109 @@ fn style_at_least(style: i32, wanted: i32) -> bool {
 /// A naming rule: `Err` with what is wrong.
 type Rule = fn(&str) -> Result<(), &'static str>;
 
+/// A named element as the naming rules see it.
+struct Named {
+    style: i32,
+    elem: ElemId,
+    /// What it is, as protoc's messages start ("Message name").
+    kind: &'static str,
+    name: String,
+    rule: Rule,
+    /// The message whose members a field or oneof must not collide with.
+    containing: Option<MsgId>,
+}
+
+fn named(options: &OptionsSlot, elem: ElemId, kind: &'static str, name: &str, rule: Rule) -> Named {
+    Named {
+        style: options.features.naming_style(),
+        elem,
+        kind,
+        name: name.to_string(),
+        rule,
+        containing: None,
+    }
+}
+
+/// The element's name and the rule for it; `None` for what has no checked name (an extension range, the
+/// file without a package).
+fn named_element(b: &Builder<'_>, element: Element) -> Option<Named> {
+    let pool = &*b.pool;
+    let named = match element {
+        Element::File => {
+            let f = b.file_desc();
+            if f.package.is_empty() {
+                return None;
+            }
+            named(
+                &f.options,
+                f.elem,
+                "Package name",
+                &f.package,
+                lower_snake_case,
+            )
+        }
+        Element::Message(m) => {
+            let d = pool.message(m);
+            named(&d.options, d.elem, "Message name", d.name(), title_case)
+        }
+        Element::Oneof(o) => {
+            let d = pool.oneof(o);
+            Named {
+                containing: Some(d.containing_type),
+                ..named(&d.options, d.elem, "Oneof name", d.name(), lower_snake_case)
+            }
+        }
+        Element::Field(f) => {
+            let d = pool.field(f);
+            Named {
+                containing: if d.is_extension {
+                    None
+                } else {
+                    d.containing_type
+                },
+                ..named(&d.options, d.elem, "Field name", d.name(), lower_snake_case)
+            }
+        }
+        Element::Enum(e) => {
+            let d = pool.enum_type(e);
+            named(&d.options, d.elem, "Enum name", d.name(), title_case)
+        }
+        Element::Value(v) => {
+            let d = pool.value(v);
+            named(
+                &d.options,
+                d.elem,
+                "Enum value name",
+                d.name(),
+                upper_snake_case,
+            )
+        }
+        Element::Service(s) => {
+            let d = &pool.services[s.idx()];
+            named(&d.options, d.elem, "Service name", d.name(), title_case)
+        }
+        Element::Method(m) => {
+            let d = &pool.methods[m.idx()];
+            named(&d.options, d.elem, "Method name", d.name(), title_case)
+        }
+        Element::ExtensionRange(..) => return None,
+    };
+    Some(named)
+}
+
 pub fn validate(b: &mut Builder<'_>) {
     for element in elements(b.pool, b.file) {
-        let (style, elem, kind, name, rule, containing): (i32, _, &str, String, Rule, _) =
-            match element {
-                Element::File => {
-                    let f = b.file_desc();
-                    if f.package.is_empty() {
-                        continue;
-                    }
-                    (
-                        f.options.features.naming_style(),
-                        f.elem,
-                        "Package name",
-                        f.package.clone(),
-                        lower_snake_case,
-                        None,
-                    )
-                }
-                Element::Message(m) => {
-                    let d = b.pool.message(m);
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Message name",
-                        d.name().to_string(),
-                        title_case,
-                        None,
-                    )
-                }
-                Element::Oneof(o) => {
-                    let d = b.pool.oneof(o);
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Oneof name",
-                        d.name().to_string(),
-                        lower_snake_case,
-                        Some(d.containing_type),
-                    )
-                }
-                Element::Field(f) => {
-                    let d = b.pool.field(f);
-                    let containing = if d.is_extension {
-                        None
-                    } else {
-                        d.containing_type
-                    };
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Field name",
-                        d.name().to_string(),
-                        lower_snake_case,
-                        containing,
-                    )
-                }
-                Element::Enum(e) => {
-                    let d = b.pool.enum_type(e);
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Enum name",
-                        d.name().to_string(),
-                        title_case,
-                        None,
-                    )
-                }
-                Element::Value(v) => {
-                    let d = b.pool.value(v);
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Enum value name",
-                        d.name().to_string(),
-                        upper_snake_case,
-                        None,
-                    )
-                }
-                Element::Service(s) => {
-                    let d = &b.pool.services[s.idx()];
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Service name",
-                        d.name().to_string(),
-                        title_case,
-                        None,
-                    )
-                }
-                Element::Method(m) => {
-                    let d = &b.pool.methods[m.idx()];
-                    (
-                        d.options.features.naming_style(),
-                        d.elem,
-                        "Method name",
-                        d.name().to_string(),
-                        title_case,
-                        None,
-                    )
-                }
-                Element::ExtensionRange(..) => continue,
-            };
+        let Some(Named {
+            style,
+            elem,
+            kind,
+            name,
+            rule,
+            containing,
+        }) = named_element(b, element)
+        else {
+            continue;
+        };
         if !style_at_least(style, features::STYLE2024) {
             continue;
         }

@@ -249,69 +249,16 @@ impl<'b, 'p> TextParser<'b, 'p> {
 
     fn consume_field(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
         let full_name = self.pool_of(side).message(message_type).full_name.clone();
-        let (field, field_name) = if self.looking_at("[") {
-            if full_name == "google.protobuf.Any" {
-                return self.consume_any(side, message_type, message);
-            }
-            let Some((prefix, name)) = self.consume_bracketed_name() else {
-                return false;
-            };
-            if !prefix.is_empty() {
-                return self.report("Extension name contains \"/\"");
-            }
-            match self.find_extension(side, message_type, &name) {
-                Some(f) => (f, name),
-                None => {
-                    return self.report(format!(
-                        "Extension \"{name}\" is not defined or is not an extension of \"{full_name}\"."
-                    ))
-                }
-            }
-        } else {
-            if self.kind() != TokenKind::Identifier {
-                return self.report_token("Expected identifier, got: ", "");
-            }
-            let name = self.text();
-            self.next();
-            let pool = self.pool_of(side);
-            let mut field = pool.find_field_by_name(message_type, &name);
-            if field.is_none() {
-                field = pool.find_field_by_name(message_type, &name.to_ascii_lowercase()).filter(|&f| {
-                    let d = pool.field(f);
-                    d.effective_type() == Some(FieldType::Group)
-                        && matches!(d.type_ref, TypeRef::Message(m) if pool.message(m).name() == name)
-                });
-            }
-            match field {
-                Some(f) => (f, name),
-                None => {
-                    return self.report(format!(
-                        "Message type \"{full_name}\" has no field named \"{name}\"."
-                    ));
-                }
-            }
+        if self.looking_at("[") && full_name == "google.protobuf.Any" {
+            return self.consume_any(side, message_type, message);
+        }
+        let Some((field, field_name)) = self.consume_field_name(side, message_type, &full_name)
+        else {
+            return false;
         };
         let desc = self.pool_of(side).field(field).clone();
-        if desc.label != Label::Repeated && message.has(desc.number as u32) {
-            return self.report(format!(
-                "Non-repeated field \"{field_name}\" is specified multiple times."
-            ));
-        }
-        if let Some(oneof) = desc.oneof {
-            let pool = self.pool_of(side);
-            let other = pool
-                .oneof(oneof)
-                .fields
-                .iter()
-                .copied()
-                .find(|&o| message.has(pool.field(o).number as u32));
-            if let Some(other) = other {
-                let other_name = pool.field(other).name().to_string();
-                let oneof_name = pool.oneof(oneof).name().to_string();
-                return self.report(format!(
-                    "Field \"{field_name}\" is specified along with field \"{other_name}\", another member of oneof \"{oneof_name}\"."
-                ));
-            }
+        if !self.check_field_not_set(side, &desc, &field_name, message) {
+            return false;
         }
         let is_message = matches!(desc.type_ref, TypeRef::Message(_));
         if is_message {
@@ -337,6 +284,88 @@ impl<'b, 'p> TextParser<'b, 'p> {
             return false;
         }
         let _ = self.try_consume(";") || self.try_consume(",");
+        true
+    }
+
+    /// A field's name: `[extension]` or an identifier (a group's type name too, as protoc accepts); the
+    /// field and the name as written, or `None` after the error.
+    fn consume_field_name(
+        &mut self,
+        side: Side,
+        message_type: MsgId,
+        full_name: &str,
+    ) -> Option<(FieldId, String)> {
+        if self.looking_at("[") {
+            let (prefix, name) = self.consume_bracketed_name()?;
+            if !prefix.is_empty() {
+                self.report("Extension name contains \"/\"");
+                return None;
+            }
+            return match self.find_extension(side, message_type, &name) {
+                Some(f) => Some((f, name)),
+                None => {
+                    self.report(format!(
+                        "Extension \"{name}\" is not defined or is not an extension of \"{full_name}\"."
+                    ));
+                    None
+                }
+            };
+        }
+        if self.kind() != TokenKind::Identifier {
+            self.report_token("Expected identifier, got: ", "");
+            return None;
+        }
+        let name = self.text();
+        self.next();
+        let pool = self.pool_of(side);
+        let mut field = pool.find_field_by_name(message_type, &name);
+        if field.is_none() {
+            field = pool.find_field_by_name(message_type, &name.to_ascii_lowercase()).filter(|&f| {
+                let d = pool.field(f);
+                d.effective_type() == Some(FieldType::Group)
+                    && matches!(d.type_ref, TypeRef::Message(m) if pool.message(m).name() == name)
+            });
+        }
+        match field {
+            Some(f) => Some((f, name)),
+            None => {
+                self.report(format!(
+                    "Message type \"{full_name}\" has no field named \"{name}\"."
+                ));
+                None
+            }
+        }
+    }
+
+    /// A singular field given twice, or a second member of a oneof; `false` after the error.
+    fn check_field_not_set(
+        &mut self,
+        side: Side,
+        desc: &FieldDesc,
+        field_name: &str,
+        message: &DynMessage,
+    ) -> bool {
+        if desc.label != Label::Repeated && message.has(desc.number as u32) {
+            return self.report(format!(
+                "Non-repeated field \"{field_name}\" is specified multiple times."
+            ));
+        }
+        if let Some(oneof) = desc.oneof {
+            let pool = self.pool_of(side);
+            let other = pool
+                .oneof(oneof)
+                .fields
+                .iter()
+                .copied()
+                .find(|&o| message.has(pool.field(o).number as u32));
+            if let Some(other) = other {
+                let other_name = pool.field(other).name().to_string();
+                let oneof_name = pool.oneof(oneof).name().to_string();
+                return self.report(format!(
+                    "Field \"{field_name}\" is specified along with field \"{other_name}\", another member of oneof \"{oneof_name}\"."
+                ));
+            }
+        }
         true
     }
 

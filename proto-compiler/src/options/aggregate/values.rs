@@ -7,7 +7,7 @@ use crate::ir::{FieldType, Label};
 use crate::lexer::{self, TokenKind};
 use crate::options::dynamic::{DynMessage, Val};
 use crate::options::interpret::Side;
-use crate::pool::{FieldDesc, FieldId, TypeRef};
+use crate::pool::{FieldDesc, FieldId, MsgId, TypeRef};
 
 impl TextParser<'_, '_> {
     pub(super) fn consume_value(
@@ -18,124 +18,10 @@ impl TextParser<'_, '_> {
         message: &mut DynMessage,
     ) -> bool {
         if let TypeRef::Message(m) = desc.type_ref {
-            self.recursion -= 1;
-            if self.recursion < 0 {
-                return self.report(format!(
-                    "Message is too deep, the parser exceeded the configured recursion limit of {RECURSION_LIMIT}."
-                ));
-            }
-            let delimiter = if self.try_consume("<") {
-                ">"
-            } else if self.consume("{") {
-                "}"
-            } else {
-                return false;
-            };
-            let number = desc.number as u32;
-            let mut child = new_message(self.pool_of(side), m);
-            let existing = (desc.label != Label::Repeated)
-                .then(|| message.known.remove(&number))
-                .flatten();
-            if let Some(Val::Message(m) | Val::Group(m)) =
-                existing.and_then(|f| f.values.into_iter().last())
-            {
-                child = m;
-            }
-            if !self.consume_message(side, m, &mut child, delimiter) {
-                return false;
-            }
-            if self.pool_of(side).message(m).map_entry {
-                fill_map_entry(self.pool_of(side), m, &mut child);
-            }
-            self.recursion += 1;
-            let value = if desc.effective_type() == Some(FieldType::Group) {
-                Val::Group(child)
-            } else {
-                Val::Message(child)
-            };
-            push(message, desc, value, false);
-            return true;
+            return self.consume_message_value(side, m, desc, message);
         }
-        let Some(field_type) = desc.effective_type() else {
+        let Some(value) = self.consume_scalar(side, desc) else {
             return false;
-        };
-        let value = match field_type {
-            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
-                let Some(v) = self.consume_signed(i32::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v)
-            }
-            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
-                let Some(v) = self.consume_signed(i64::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v)
-            }
-            FieldType::Uint32 | FieldType::Fixed32 => {
-                let Some(v) = self.consume_unsigned(u32::MAX as u64) else {
-                    return false;
-                };
-                encode_int(field_type, v as i64)
-            }
-            FieldType::Uint64 | FieldType::Fixed64 => {
-                let Some(v) = self.consume_unsigned(u64::MAX) else {
-                    return false;
-                };
-                encode_int(field_type, v as i64)
-            }
-            FieldType::Float => {
-                let Some(v) = self.consume_double() else {
-                    return false;
-                };
-                Val::Fixed32(crate::floatfmt::safe_double_to_float(v).to_bits())
-            }
-            FieldType::Double => {
-                let Some(v) = self.consume_double() else {
-                    return false;
-                };
-                Val::Fixed64(v.to_bits())
-            }
-            FieldType::String | FieldType::Bytes => {
-                if self.kind() != TokenKind::String {
-                    return self.report_token("Expected string, got: ", "");
-                }
-                let mut s = Vec::new();
-                while self.kind() == TokenKind::String {
-                    lexer::parse_string_append(self.lexer.text(self.lexer.current()), &mut s);
-                    self.next();
-                }
-                Val::Bytes(s)
-            }
-            FieldType::Bool => {
-                if self.kind() == TokenKind::Integer {
-                    let Some(v) = self.consume_unsigned(1) else {
-                        return false;
-                    };
-                    Val::Varint(v)
-                } else {
-                    if self.kind() != TokenKind::Identifier {
-                        return self.report_token("Expected identifier, got: ", "");
-                    }
-                    let value = self.text();
-                    self.next();
-                    match value.as_str() {
-                        "true" | "True" | "t" => Val::Varint(1),
-                        "false" | "False" | "f" => Val::Varint(0),
-                        _ => {
-                            return self.report(format!(
-                                "Invalid value for boolean field \"{}\". Value: \"{value}\".",
-                                desc.name()
-                            ))
-                        }
-                    }
-                }
-            }
-            FieldType::Enum => match self.consume_enum(side, desc) {
-                Some(v) => Val::Varint(v as i64 as u64),
-                None => return false,
-            },
-            FieldType::Message | FieldType::Group => return false,
         };
         // a field without presence holding its zero is not set (`HasField` is false, nothing is written)
         if is_zero(&value) && !desc.is_repeated() && !desc.has_presence() {
@@ -146,6 +32,117 @@ impl TextParser<'_, '_> {
             && crate::options::field_is_packed(self.pool_of(side), field);
         push(message, desc, value, packed);
         true
+    }
+
+    /// A message or group value in `{ }` or `< >`, merged into the one already set for a singular field.
+    fn consume_message_value(
+        &mut self,
+        side: Side,
+        m: MsgId,
+        desc: &FieldDesc,
+        message: &mut DynMessage,
+    ) -> bool {
+        self.recursion -= 1;
+        if self.recursion < 0 {
+            return self.report(format!(
+                "Message is too deep, the parser exceeded the configured recursion limit of {RECURSION_LIMIT}."
+            ));
+        }
+        let delimiter = if self.try_consume("<") {
+            ">"
+        } else if self.consume("{") {
+            "}"
+        } else {
+            return false;
+        };
+        let number = desc.number as u32;
+        let mut child = new_message(self.pool_of(side), m);
+        let existing = (desc.label != Label::Repeated)
+            .then(|| message.known.remove(&number))
+            .flatten();
+        if let Some(Val::Message(m) | Val::Group(m)) =
+            existing.and_then(|f| f.values.into_iter().last())
+        {
+            child = m;
+        }
+        if !self.consume_message(side, m, &mut child, delimiter) {
+            return false;
+        }
+        if self.pool_of(side).message(m).map_entry {
+            fill_map_entry(self.pool_of(side), m, &mut child);
+        }
+        self.recursion += 1;
+        let value = if desc.effective_type() == Some(FieldType::Group) {
+            Val::Group(child)
+        } else {
+            Val::Message(child)
+        };
+        push(message, desc, value, false);
+        true
+    }
+
+    /// A scalar or enum value of the field's type; `None` after an error.
+    fn consume_scalar(&mut self, side: Side, desc: &FieldDesc) -> Option<Val> {
+        let field_type = desc.effective_type()?;
+        let value = match field_type {
+            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
+                encode_int(field_type, self.consume_signed(i32::MAX as u64)?)
+            }
+            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
+                encode_int(field_type, self.consume_signed(i64::MAX as u64)?)
+            }
+            FieldType::Uint32 | FieldType::Fixed32 => {
+                encode_int(field_type, self.consume_unsigned(u32::MAX as u64)? as i64)
+            }
+            FieldType::Uint64 | FieldType::Fixed64 => {
+                encode_int(field_type, self.consume_unsigned(u64::MAX)? as i64)
+            }
+            FieldType::Float => {
+                let v = self.consume_double()?;
+                Val::Fixed32(crate::floatfmt::safe_double_to_float(v).to_bits())
+            }
+            FieldType::Double => Val::Fixed64(self.consume_double()?.to_bits()),
+            FieldType::String | FieldType::Bytes => {
+                if self.kind() != TokenKind::String {
+                    self.report_token("Expected string, got: ", "");
+                    return None;
+                }
+                let mut s = Vec::new();
+                while self.kind() == TokenKind::String {
+                    lexer::parse_string_append(self.lexer.text(self.lexer.current()), &mut s);
+                    self.next();
+                }
+                Val::Bytes(s)
+            }
+            FieldType::Bool => self.consume_bool(desc)?,
+            FieldType::Enum => Val::Varint(self.consume_enum(side, desc)? as i64 as u64),
+            FieldType::Message | FieldType::Group => return None,
+        };
+        Some(value)
+    }
+
+    /// A boolean: 0 or 1, or one of text format's spellings of true and false.
+    fn consume_bool(&mut self, desc: &FieldDesc) -> Option<Val> {
+        if self.kind() == TokenKind::Integer {
+            return self.consume_unsigned(1).map(Val::Varint);
+        }
+        if self.kind() != TokenKind::Identifier {
+            self.report_token("Expected identifier, got: ", "");
+            return None;
+        }
+        let value = self.text();
+        self.next();
+        match value.as_str() {
+            "true" | "True" | "t" => Some(Val::Varint(1)),
+            "false" | "False" | "f" => Some(Val::Varint(0)),
+            _ => {
+                self.report(format!(
+                    "Invalid value for boolean field \"{}\". Value: \"{value}\".",
+                    desc.name()
+                ));
+                None
+            }
+        }
     }
 
     fn consume_enum(&mut self, side: Side, desc: &FieldDesc) -> Option<i32> {

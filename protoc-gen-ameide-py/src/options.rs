@@ -344,6 +344,14 @@ fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
 mod tests {
     use super::*;
 
+    /// `parameter` is refused with a message holding each of `expected`.
+    fn assert_error_mentions(parameter: &str, expected: &[&str]) {
+        let err = Options::parse(parameter).expect_err(parameter).to_string();
+        for text in expected {
+            assert!(err.contains(text), "`{text}` not in: {err}");
+        }
+    }
+
     #[test]
     fn empty_parameter_is_the_reference() {
         assert_eq!(Options::parse(""), Ok(Options::default()));
@@ -389,19 +397,13 @@ mod tests {
 
     #[test]
     fn versions_outside_the_supported_range_are_refused_with_the_range() {
-        let err = Options::parse("protoc_version=26.1")
-            .expect_err("too old")
-            .to_string();
-        assert!(
-            err.contains("`protoc_version=26.1`") && err.contains("27.0–27.5"),
-            "{err}"
+        assert_error_mentions(
+            "protoc_version=26.1",
+            &["`protoc_version=26.1`", "27.0–27.5"],
         );
-        let err = Options::parse("grpc_version=1.99.0")
-            .expect_err("unknown")
-            .to_string();
-        assert!(
-            err.contains("`grpc_version=1.99.0`") && err.contains("1.66.x–1.85.x"),
-            "{err}"
+        assert_error_mentions(
+            "grpc_version=1.99.0",
+            &["`grpc_version=1.99.0`", "1.66.x–1.85.x"],
         );
         assert!(matches!(
             Options::parse("protoc_version=33.0.0"),
@@ -447,13 +449,7 @@ mod tests {
             Options::parse("outputs=mypy,mypy_protobuf_version=4.0.0"),
             Err(ParameterError::BadVersion(..))
         ));
-        let err = Options::parse("readable_stubs")
-            .expect_err("no mypy output")
-            .to_string();
-        assert!(
-            err.contains("`readable_stubs`") && err.contains("neither mypy"),
-            "{err}"
-        );
+        assert_error_mentions("readable_stubs", &["`readable_stubs`", "neither mypy"]);
     }
 
     #[test]
@@ -471,30 +467,21 @@ mod tests {
 
     #[test]
     fn errors_name_the_parameter_and_list_valid_keys() {
-        let err = Options::parse("root=x")
-            .expect_err("unknown key")
-            .to_string();
-        assert!(
-            err.contains("`root=x`")
-                && err.contains(
-                    "valid keys: prefix, outputs, protoc_version, grpc_version, package_files, \
-                     mypy_protobuf_version, readable_stubs"
-                ),
-            "{err}"
+        assert_error_mentions(
+            "root=x",
+            &[
+                "`root=x`",
+                "valid keys: prefix, outputs, protoc_version, grpc_version, package_files, \
+                     mypy_protobuf_version, readable_stubs",
+            ],
         );
-        let err = Options::parse("prefix=ameide_core_proto")
-            .expect_err("no colon")
-            .to_string();
-        assert!(
-            err.contains("`prefix=ameide_core_proto`") && err.contains("missing `:`"),
-            "{err}"
+        assert_error_mentions(
+            "prefix=ameide_core_proto",
+            &["`prefix=ameide_core_proto`", "missing `:`"],
         );
-        let err = Options::parse("prefix=a:x,prefix=a/:y")
-            .expect_err("same root")
-            .to_string();
-        assert!(
-            err.contains("`prefix=a/:y`") && err.contains("already mapped to `x`"),
-            "{err}"
+        assert_error_mentions(
+            "prefix=a:x,prefix=a/:y",
+            &["`prefix=a/:y`", "already mapped to `x`"],
         );
         assert!(matches!(
             Options::parse("outputs=py+js"),

@@ -1,25 +1,12 @@
 //! The binary's error paths: exit status, the exact message, and files left untouched. (The e2e suite under
 //! tests/tests/uvlock_*.rs repeats the main cases against real uv.)
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("ls").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_tree(&p, &to.join(e.file_name()));
-        } else {
-            let text = std::fs::read(&p).expect("read");
-            std::fs::write(to.join(e.file_name()), text).expect("write");
-        }
-    }
-}
+use support::{copy_tree, fixtures};
 
 /// A writable copy of `small/<form>` (packages/ + services/inference).
 struct Repo {

@@ -1,6 +1,6 @@
-//! Helpers shared by `reliability.rs` and `crash_recovery.rs`: the `small/registry` fixture copied into a
-//! temporary directory, the switch of its service to the editable SDK (changes both files), runs of the test
-//! build of the binary (which has the fault hooks), and children paused at a stage of a write.
+//! Helpers shared by `cli.rs`, `reliability.rs` and `crash_recovery.rs`: the fixtures copied into a
+//! temporary directory, the switch of the `small/registry` service to the editable SDK (changes both files),
+//! runs of the test build of the binary (which has the fault hooks), and children paused at a stage of a write.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::io::{BufRead, BufReader};

@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use crate::uv::{self, assert_same, read, run_tool, service_pyproject, World, SDK_PYPROJECT};
 
@@ -57,21 +58,12 @@ impl Case {
 
     /// `uvlock-tool switch --to <to>` to the SDK's path with `extra` arguments, on `services/inference` unless
     /// `extra` names services.
-    pub fn switch(&self, to: &str, extra: &[&str]) -> std::process::Output {
-        let mut args = vec![
-            "switch",
-            "--to",
-            to,
-            "--package",
-            "ameide-sdk-python",
-            "--path",
-            "packages/ameide_sdk_python",
-        ];
-        args.extend_from_slice(extra);
+    pub fn switch(&self, to: &str, extra: &[&str]) -> Output {
+        let mut args = extra.to_vec();
         if !extra.iter().any(|a| a.starts_with("services")) {
             args.push("services/inference");
         }
-        run_tool(&self.dir, &args)
+        switch(&self.dir, to, "packages/ameide_sdk_python", &args)
     }
 
     pub fn assert_matches_uv(&self, expected: &Path, what: &str) {
@@ -103,8 +95,23 @@ impl Case {
     }
 }
 
+/// `uvlock-tool switch --to <to> --package ameide-sdk-python --path <path> <args…>`, run in `dir`.
+pub fn switch(dir: &Path, to: &str, path: &str, args: &[&str]) -> Output {
+    let mut all = vec![
+        "switch",
+        "--to",
+        to,
+        "--package",
+        "ameide-sdk-python",
+        "--path",
+        path,
+    ];
+    all.extend_from_slice(args);
+    run_tool(dir, &all)
+}
+
 /// Asserts the run succeeded, showing its output otherwise.
-pub fn ok(out: &std::process::Output) {
+pub fn ok(out: &Output) {
     assert!(
         out.status.success(),
         "uvlock-tool failed ({}):\n{}{}",
@@ -114,7 +121,7 @@ pub fn ok(out: &std::process::Output) {
     );
 }
 
-pub fn stderr(out: &std::process::Output) -> String {
+pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

@@ -1,6 +1,6 @@
 //! Helpers shared by the reliability tests (`hostile_requests.rs`, `hostile_proto_text.rs`, `determinism.rs`,
-//! `full_disk.rs`): descriptors and requests built by hand, the plugin run in-process on a small stack, the
-//! `generate` subcommand of the test build, the corpus and the trees it writes.
+//! `full_disk.rs`) and `threads.rs`: descriptors and requests built by hand, the plugin run in-process on a small
+//! stack, the `generate` subcommand of the test build, the corpus and the trees it writes.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::collections::BTreeMap;

@@ -344,6 +344,17 @@ fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
 mod tests {
     use super::*;
 
+    /// `parameter` is refused with an error matching the pattern.
+    macro_rules! assert_refused {
+        ($parameter:expr, $error:pat) => {
+            assert!(
+                matches!(Options::parse($parameter), Err($error)),
+                "{}",
+                $parameter
+            )
+        };
+    }
+
     /// `parameter` is refused with a message holding each of `expected`.
     fn assert_error_mentions(parameter: &str, expected: &[&str]) {
         let err = Options::parse(parameter).expect_err(parameter).to_string();
@@ -405,14 +416,14 @@ mod tests {
             "grpc_version=1.99.0",
             &["`grpc_version=1.99.0`", "1.66.x–1.85.x"],
         );
-        assert!(matches!(
-            Options::parse("protoc_version=33.0.0"),
-            Err(ParameterError::BadVersion(_, VersionError::ProtocSyntax(_)))
-        ));
-        assert!(matches!(
-            Options::parse("protoc_version=33.0,protoc_version=33.0"),
-            Err(ParameterError::Repeated(..))
-        ));
+        assert_refused!(
+            "protoc_version=33.0.0",
+            ParameterError::BadVersion(_, VersionError::ProtocSyntax(_))
+        );
+        assert_refused!(
+            "protoc_version=33.0,protoc_version=33.0",
+            ParameterError::Repeated(..)
+        );
     }
 
     #[test]
@@ -437,18 +448,15 @@ mod tests {
             Options::parse("outputs=mypy_grpc,only_sync,only_async"),
             Err(ParameterError::SyncAndAsync)
         );
-        assert!(matches!(
-            Options::parse("outputs=pyi+mypy"),
-            Err(ParameterError::PyiAndMypy(_))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=mypy,readable_stubs=yes"),
-            Err(ParameterError::BadFlag(..))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=mypy,mypy_protobuf_version=4.0.0"),
-            Err(ParameterError::BadVersion(..))
-        ));
+        assert_refused!("outputs=pyi+mypy", ParameterError::PyiAndMypy(_));
+        assert_refused!(
+            "outputs=mypy,readable_stubs=yes",
+            ParameterError::BadFlag(..)
+        );
+        assert_refused!(
+            "outputs=mypy,mypy_protobuf_version=4.0.0",
+            ParameterError::BadVersion(..)
+        );
         assert_error_mentions("readable_stubs", &["`readable_stubs`", "neither mypy"]);
     }
 
@@ -483,29 +491,11 @@ mod tests {
             "prefix=a:x,prefix=a/:y",
             &["`prefix=a/:y`", "already mapped to `x`"],
         );
-        assert!(matches!(
-            Options::parse("outputs=py+js"),
-            Err(ParameterError::BadOutputs(_))
-        ));
-        assert!(matches!(
-            Options::parse("grpc_version=1.x"),
-            Err(ParameterError::BadVersion(..))
-        ));
-        assert!(matches!(
-            Options::parse("prefix=a:import.x"),
-            Err(ParameterError::BadPrefix(..))
-        ));
-        assert!(matches!(
-            Options::parse("prefix=../a:x"),
-            Err(ParameterError::BadPrefix(..))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=py,outputs=pyi"),
-            Err(ParameterError::Repeated(..))
-        ));
-        assert!(matches!(
-            Options::parse("flag"),
-            Err(ParameterError::NotKeyValue(_))
-        ));
+        assert_refused!("outputs=py+js", ParameterError::BadOutputs(_));
+        assert_refused!("grpc_version=1.x", ParameterError::BadVersion(..));
+        assert_refused!("prefix=a:import.x", ParameterError::BadPrefix(..));
+        assert_refused!("prefix=../a:x", ParameterError::BadPrefix(..));
+        assert_refused!("outputs=py,outputs=pyi", ParameterError::Repeated(..));
+        assert_refused!("flag", ParameterError::NotKeyValue(_));
     }
 }

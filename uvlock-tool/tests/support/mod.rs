@@ -123,6 +123,14 @@ pub fn assert_no_panic(o: &Output) {
     );
 }
 
+/// The run failed cleanly as an I/O error: exit 3, no panic, `text` in its message (`context` names the case).
+pub fn assert_io_error(o: &Output, text: &str, context: &str) {
+    assert_no_panic(o);
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(3), "{context}: {err}");
+    assert!(err.contains(text), "{context}: {err}");
+}
+
 /// A child stopped at a stage of its write (`UVLOCK_TOOL_TEST_PAUSE_AT`): it waits until its stdin is closed.
 pub struct Paused {
     child: Child,

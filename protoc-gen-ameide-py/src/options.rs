@@ -344,6 +344,25 @@ fn parse_outputs(item: &str, value: &str) -> Result<Outputs, ParameterError> {
 mod tests {
     use super::*;
 
+    /// `parameter` is refused with an error matching the pattern.
+    macro_rules! assert_refused {
+        ($parameter:expr, $error:pat) => {
+            assert!(
+                matches!(Options::parse($parameter), Err($error)),
+                "{}",
+                $parameter
+            )
+        };
+    }
+
+    /// `parameter` is refused with a message holding each of `expected`.
+    fn assert_error_mentions(parameter: &str, expected: &[&str]) {
+        let err = Options::parse(parameter).expect_err(parameter).to_string();
+        for text in expected {
+            assert!(err.contains(text), "`{text}` not in: {err}");
+        }
+    }
+
     #[test]
     fn empty_parameter_is_the_reference() {
         assert_eq!(Options::parse(""), Ok(Options::default()));
@@ -389,28 +408,22 @@ mod tests {
 
     #[test]
     fn versions_outside_the_supported_range_are_refused_with_the_range() {
-        let err = Options::parse("protoc_version=26.1")
-            .expect_err("too old")
-            .to_string();
-        assert!(
-            err.contains("`protoc_version=26.1`") && err.contains("27.0–27.5"),
-            "{err}"
+        assert_error_mentions(
+            "protoc_version=26.1",
+            &["`protoc_version=26.1`", "27.0–27.5"],
         );
-        let err = Options::parse("grpc_version=1.99.0")
-            .expect_err("unknown")
-            .to_string();
-        assert!(
-            err.contains("`grpc_version=1.99.0`") && err.contains("1.66.x–1.85.x"),
-            "{err}"
+        assert_error_mentions(
+            "grpc_version=1.99.0",
+            &["`grpc_version=1.99.0`", "1.66.x–1.85.x"],
         );
-        assert!(matches!(
-            Options::parse("protoc_version=33.0.0"),
-            Err(ParameterError::BadVersion(_, VersionError::ProtocSyntax(_)))
-        ));
-        assert!(matches!(
-            Options::parse("protoc_version=33.0,protoc_version=33.0"),
-            Err(ParameterError::Repeated(..))
-        ));
+        assert_refused!(
+            "protoc_version=33.0.0",
+            ParameterError::BadVersion(_, VersionError::ProtocSyntax(_))
+        );
+        assert_refused!(
+            "protoc_version=33.0,protoc_version=33.0",
+            ParameterError::Repeated(..)
+        );
     }
 
     #[test]
@@ -435,25 +448,16 @@ mod tests {
             Options::parse("outputs=mypy_grpc,only_sync,only_async"),
             Err(ParameterError::SyncAndAsync)
         );
-        assert!(matches!(
-            Options::parse("outputs=pyi+mypy"),
-            Err(ParameterError::PyiAndMypy(_))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=mypy,readable_stubs=yes"),
-            Err(ParameterError::BadFlag(..))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=mypy,mypy_protobuf_version=4.0.0"),
-            Err(ParameterError::BadVersion(..))
-        ));
-        let err = Options::parse("readable_stubs")
-            .expect_err("no mypy output")
-            .to_string();
-        assert!(
-            err.contains("`readable_stubs`") && err.contains("neither mypy"),
-            "{err}"
+        assert_refused!("outputs=pyi+mypy", ParameterError::PyiAndMypy(_));
+        assert_refused!(
+            "outputs=mypy,readable_stubs=yes",
+            ParameterError::BadFlag(..)
         );
+        assert_refused!(
+            "outputs=mypy,mypy_protobuf_version=4.0.0",
+            ParameterError::BadVersion(..)
+        );
+        assert_error_mentions("readable_stubs", &["`readable_stubs`", "neither mypy"]);
     }
 
     #[test]
@@ -471,54 +475,27 @@ mod tests {
 
     #[test]
     fn errors_name_the_parameter_and_list_valid_keys() {
-        let err = Options::parse("root=x")
-            .expect_err("unknown key")
-            .to_string();
-        assert!(
-            err.contains("`root=x`")
-                && err.contains(
-                    "valid keys: prefix, outputs, protoc_version, grpc_version, package_files, \
-                     mypy_protobuf_version, readable_stubs"
-                ),
-            "{err}"
+        assert_error_mentions(
+            "root=x",
+            &[
+                "`root=x`",
+                "valid keys: prefix, outputs, protoc_version, grpc_version, package_files, \
+                     mypy_protobuf_version, readable_stubs",
+            ],
         );
-        let err = Options::parse("prefix=ameide_core_proto")
-            .expect_err("no colon")
-            .to_string();
-        assert!(
-            err.contains("`prefix=ameide_core_proto`") && err.contains("missing `:`"),
-            "{err}"
+        assert_error_mentions(
+            "prefix=ameide_core_proto",
+            &["`prefix=ameide_core_proto`", "missing `:`"],
         );
-        let err = Options::parse("prefix=a:x,prefix=a/:y")
-            .expect_err("same root")
-            .to_string();
-        assert!(
-            err.contains("`prefix=a/:y`") && err.contains("already mapped to `x`"),
-            "{err}"
+        assert_error_mentions(
+            "prefix=a:x,prefix=a/:y",
+            &["`prefix=a/:y`", "already mapped to `x`"],
         );
-        assert!(matches!(
-            Options::parse("outputs=py+js"),
-            Err(ParameterError::BadOutputs(_))
-        ));
-        assert!(matches!(
-            Options::parse("grpc_version=1.x"),
-            Err(ParameterError::BadVersion(..))
-        ));
-        assert!(matches!(
-            Options::parse("prefix=a:import.x"),
-            Err(ParameterError::BadPrefix(..))
-        ));
-        assert!(matches!(
-            Options::parse("prefix=../a:x"),
-            Err(ParameterError::BadPrefix(..))
-        ));
-        assert!(matches!(
-            Options::parse("outputs=py,outputs=pyi"),
-            Err(ParameterError::Repeated(..))
-        ));
-        assert!(matches!(
-            Options::parse("flag"),
-            Err(ParameterError::NotKeyValue(_))
-        ));
+        assert_refused!("outputs=py+js", ParameterError::BadOutputs(_));
+        assert_refused!("grpc_version=1.x", ParameterError::BadVersion(..));
+        assert_refused!("prefix=a:import.x", ParameterError::BadPrefix(..));
+        assert_refused!("prefix=../a:x", ParameterError::BadPrefix(..));
+        assert_refused!("outputs=py,outputs=pyi", ParameterError::Repeated(..));
+        assert_refused!("flag", ParameterError::NotKeyValue(_));
     }
 }

@@ -3,6 +3,8 @@
 //! diagnostics as protoc prints, also for clashes between files that never import each other (one symbol or
 //! extension number declared in two of them).
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -90,30 +92,6 @@ service S{f} {{
     }
 }
 
-fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("read dir")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let name = path.strip_prefix(root).expect("below root");
-                out.push((
-                    name.to_string_lossy().into_owned(),
-                    std::fs::read(&path).expect("read"),
-                ));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 #[test]
 fn outputs_do_not_depend_on_the_thread_count() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -126,7 +104,7 @@ fn outputs_do_not_depend_on_the_thread_count() {
         "{}",
         String::from_utf8_lossy(&one.stderr)
     );
-    let one = files_below(&tmp.path().join("one"));
+    let one = support::tree(&tmp.path().join("one"));
     // 121 protos x 3 outputs, the package files of 13 directories and the prefix roots
     assert!(one.len() > 121 * 3, "{} files", one.len());
     for threads in [2, 3, 8] {
@@ -137,7 +115,7 @@ fn outputs_do_not_depend_on_the_thread_count() {
             "{}",
             String::from_utf8_lossy(&run.stderr)
         );
-        assert!(one == files_below(&out), "{threads} threads");
+        assert!(one == support::tree(&out), "{threads} threads");
     }
 }
 
@@ -170,8 +148,8 @@ fn buf_directory_grouping_does_not_depend_on_the_thread_count() {
         );
     }
     assert_eq!(
-        files_below(&tmp.path().join("out1")),
-        files_below(&tmp.path().join("out2"))
+        support::tree(&tmp.path().join("out1")),
+        support::tree(&tmp.path().join("out2"))
     );
 }
 

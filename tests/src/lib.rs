@@ -17,4 +17,5 @@ pub mod standalone;
 pub mod toolchains;
 pub mod typed_parity;
 pub mod uv;
+pub mod uvlock_case;
 pub mod uvlock_projects;

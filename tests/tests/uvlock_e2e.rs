@@ -1,125 +1,12 @@
 //! uvlock-tool against real uv 0.13.9: every switch must produce the bytes `uv lock` writes from the same
-//! inputs, and `uv lock --locked --offline` must accept the result. Refusals exit 2 and leave files untouched.
+//! inputs, and `uv lock --locked --offline` must accept the result (refusals: `uvlock_refusals.rs`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use e2e_tests::uv::{self, assert_same, read, run_tool, service_pyproject, World, SDK_PYPROJECT};
-
-const EDITABLE_SOURCE: &str = "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\", editable = true }\n";
-const DIRECTORY_SOURCE: &str =
-    "\n[tool.uv.sources]\nameide-sdk-python = { path = \"../../packages/ameide_sdk_python\" }\n";
-
-struct Case {
-    world: &'static World,
-    dir: PathBuf,
-}
-
-impl Case {
-    /// A monorepo with the SDK at packages/ameide_sdk_python and `services/inference` locked in registry form.
-    fn registry(name: &str, deps: &str, rest: &str) -> Option<Case> {
-        let world = World::get()?;
-        let dir = world.case(name);
-        uv::write_sdk(&dir.join("packages/ameide_sdk_python"), SDK_PYPROJECT);
-        let svc = dir.join("services/inference");
-        uv::write_service(&svc, &service_pyproject(&world.index_url, deps, rest));
-        world.lock(&svc);
-        assert!(read(&svc.join("uv.lock")).contains("source = { registry = \"http://127.0.0.1:"));
-        Some(Case { world, dir })
-    }
-
-    fn svc(&self, name: &str) -> PathBuf {
-        self.dir.join("services").join(name)
-    }
-
-    fn set_sdk(&self, pyproject: &str) {
-        fs::write(
-            self.dir.join("packages/ameide_sdk_python/pyproject.toml"),
-            pyproject,
-        )
-        .expect("write sdk");
-    }
-
-    /// Copies services/inference to services/<name>, appends `source` to its pyproject and runs real `uv lock`.
-    fn uv_expectation(&self, name: &str, source: &str) -> PathBuf {
-        let to = self.svc(name);
-        let _ = fs::remove_dir_all(&to);
-        uv::copy_tree(&self.svc("inference"), &to);
-        let py = to.join("pyproject.toml");
-        if !source.is_empty() {
-            fs::write(&py, read(&py) + source).expect("append source");
-        }
-        self.world.lock(&to);
-        to
-    }
-
-    fn tool(&self, args: &[&str]) -> std::process::Output {
-        run_tool(&self.dir, args)
-    }
-
-    fn switch(&self, to: &str, extra: &[&str]) -> std::process::Output {
-        let mut args = vec![
-            "switch",
-            "--to",
-            to,
-            "--package",
-            "ameide-sdk-python",
-            "--path",
-            "packages/ameide_sdk_python",
-        ];
-        args.extend_from_slice(extra);
-        if !extra.iter().any(|a| a.starts_with("services")) {
-            args.push("services/inference");
-        }
-        self.tool(&args)
-    }
-
-    fn assert_matches_uv(&self, expected: &Path, what: &str) {
-        let svc = self.svc("inference");
-        assert_same(
-            &format!("{what}: uv.lock"),
-            &read(&svc.join("uv.lock")),
-            &read(&expected.join("uv.lock")),
-        );
-        assert_same(
-            &format!("{what}: pyproject.toml"),
-            &read(&svc.join("pyproject.toml")),
-            &read(&expected.join("pyproject.toml")),
-        );
-        // uv itself accepts the written lock as up to date, offline.
-        uv::run_ok(
-            self.world
-                .uv(&svc)
-                .args(["lock", "--locked", "--offline", "--quiet"]),
-        );
-    }
-
-    fn snapshot(&self) -> (String, String) {
-        let svc = self.svc("inference");
-        (
-            read(&svc.join("pyproject.toml")),
-            read(&svc.join("uv.lock")),
-        )
-    }
-}
-
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "uvlock-tool failed ({}):\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-const BASE_DEPS: &str =
-    "    \"ameide-sdk-python==2.10.1\",\n    \"fastapi>=0.115\",\n    \"uvicorn>=0.30\",\n";
-const DEV_GROUP: &str = "\n[dependency-groups]\ndev = [\"pytest>=8\"]\n";
+use e2e_tests::uv::{self, assert_same, read, SDK_PYPROJECT};
+use e2e_tests::uvlock_case::{
+    ok, sdk_variant, stderr, Case, BASE_DEPS, DEV_GROUP, DIRECTORY_SOURCE, EDITABLE_SOURCE,
+};
 
 #[test]
 fn forward_editable_and_directory_match_uv_and_second_run_is_a_noop() {
@@ -250,14 +137,6 @@ fn pep508_forms_match_uv() {
     ok(&c.switch("editable", &[]));
     c.assert_matches_uv(&want, "pep508 forms");
 }
-
-fn sdk_variant(deps: &str) -> String {
-    SDK_PYPROJECT.replace(
-        "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n",
-        deps,
-    )
-}
-
 #[test]
 fn sdk_changes_pruning_new_edges_dynamic_version_and_refresh_match_uv() {
     let Some(c) = Case::registry("sdk-changes", BASE_DEPS, DEV_GROUP) else {
@@ -391,154 +270,6 @@ b = ["anyio>=4", "idna", "idna; platform_machine != 'arm64' and python_version <
         c.assert_matches_uv(&want, &format!("refresh {name}"));
     }
 }
-
-/// Runs a refusal and checks code, message, exit 2 and untouched files.
-fn assert_refused(c: &Case, sdk: &str, code: &str, message: &str) {
-    c.set_sdk(sdk);
-    let before = c.snapshot();
-    let out = c.switch("editable", &[]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{code}: {err}");
-    assert!(err.contains(&format!("error[{code}]")), "{code}: {err}");
-    assert!(
-        err.contains(message),
-        "{code}: expected `{message}` in:\n{err}"
-    );
-    assert!(err.contains("hint: run `uv lock`"), "{err}");
-    assert_eq!(c.snapshot(), before, "{code}: files must be untouched");
-    let leftovers: Vec<_> = fs::read_dir(c.svc("inference"))
-        .expect("ls")
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".uvlock-tool"))
-        .collect();
-    assert!(leftovers.is_empty(), "temp files left behind");
-}
-
-#[test]
-fn refusals_exit_2_and_write_nothing() {
-    let Some(c) = Case::registry("refusals", BASE_DEPS, DEV_GROUP) else {
-        return;
-    };
-    let base = "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n";
-    assert_refused(
-        &c,
-        &sdk_variant(&format!("{base}    \"pyyaml>=6\",\n")),
-        "E001 new-package",
-        "requires `pyyaml>=6`, which is not in uv.lock",
-    );
-    assert_refused(
-        &c,
-        &sdk_variant(&format!("{base}    \"anyio>=999\",\n")),
-        "E002 version-conflict",
-        "requires `anyio>=999`, but uv.lock pins anyio",
-    );
-    assert_refused(
-        &c,
-        &sdk_variant(
-            "    \"grpcio>=1.60\",\n    \"protobuf>=4.25,<7\",\n    \"httpx[http2]>=0.27\",\n",
-        ),
-        "E004 missing-extra",
-        "uv.lock has no `http2` extra for httpx",
-    );
-    assert_refused(
-        &c,
-        &SDK_PYPROJECT.replace(
-            "version = \"2.10.1\"",
-            "version = \"2.10.1\"\ndynamic = [\"dependencies\"]",
-        ),
-        "E005 dynamic-metadata",
-        "declares `dependencies` as dynamic",
-    );
-    assert_refused(
-        &c,
-        &SDK_PYPROJECT.replace(
-            "requires-python = \">=3.11\"",
-            "requires-python = \">=3.12\"",
-        ),
-        "E006 requires-python",
-        "requires Python `>=3.12`, but the lock targets `>=3.11`",
-    );
-    assert_refused(
-        &c,
-        &sdk_variant(&format!(
-            "{base}    \"idna; sys_platform == 'linux' or sys_platform == 'darwin'\",\n"
-        )),
-        "E009 marker",
-        "cannot canonicalize marker `sys_platform == 'linux' or sys_platform == 'darwin'`",
-    );
-    // grpcio is needed only through the SDK: a marker on that edge makes uv re-filter grpcio's wheels.
-    assert_refused(
-        &c,
-        &sdk_variant("    \"grpcio>=1.60; platform_system != 'Windows'\",\n    \"protobuf>=4.25,<7\",\n    \"httpx>=0.27\",\n"),
-        "E009 marker",
-        "the environments in which `grpcio` is needed change",
-    );
-    assert_refused(
-        &c,
-        &(SDK_PYPROJECT.to_string() + "\n[tool.uv.sources]\nhttpx = { path = \"../httpx\" }\n"),
-        "E010 nested-source",
-        "maps `httpx` to another source",
-    );
-
-    // A newer lock revision and an unknown schema version are refused.
-    c.set_sdk(SDK_PYPROJECT);
-    let svc = c.svc("inference");
-    let lock = read(&svc.join("uv.lock"));
-    for (edited, msg) in [
-        (
-            lock.replace("revision = 5", "revision = 6"),
-            "has revision 6; this uvlock-tool writes revision 5 (uv 0.13.9)",
-        ),
-        (
-            lock.replace("version = 1\n", "version = 2\n"),
-            "uses lock schema version 2",
-        ),
-    ] {
-        fs::write(svc.join("uv.lock"), &edited).expect("edit lock");
-        let out = c.switch("editable", &[]);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(
-            stderr(&out).contains("error[E012 lock-format]") && stderr(&out).contains(msg),
-            "{}",
-            stderr(&out)
-        );
-        assert_eq!(read(&svc.join("uv.lock")), edited);
-    }
-    fs::write(svc.join("uv.lock"), &lock).expect("restore");
-
-    // An absolute path in the service's source is refused.
-    let py = read(&svc.join("pyproject.toml"));
-    let abs = format!(
-        "{py}\n[tool.uv.sources]\nameide-sdk-python = {{ path = \"{}\", editable = true }}\n",
-        c.dir.join("packages/ameide_sdk_python").display()
-    );
-    fs::write(svc.join("pyproject.toml"), &abs).expect("abs");
-    let out = c.switch("editable", &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("error[E014 absolute-path]"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(read(&svc.join("pyproject.toml")), abs);
-    fs::write(svc.join("pyproject.toml"), &py).expect("restore");
-
-    // Broken TOML: file:line:col, exit 3.
-    fs::write(
-        svc.join("pyproject.toml"),
-        py.replace("name = \"inference\"", "name = \"inference"),
-    )
-    .expect("break");
-    let out = c.switch("editable", &[]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("error[E102 toml]: services/inference/pyproject.toml:2:"),
-        "{}",
-        stderr(&out)
-    );
-    fs::write(svc.join("pyproject.toml"), &py).expect("restore");
-}
-
 #[test]
 fn several_services_in_one_call_each_reported() {
     let Some(c) = Case::registry("multi", BASE_DEPS, DEV_GROUP) else {
@@ -554,17 +285,7 @@ fn several_services_in_one_call_each_reported() {
     }
     let _ = fs::remove_dir_all(want.join(".venv"));
     // --check over a glob: every stale service is reported; `want` is already up to date.
-    let out = c.tool(&[
-        "switch",
-        "--to",
-        "editable",
-        "--package",
-        "ameide-sdk-python",
-        "--path",
-        "packages/ameide_sdk_python",
-        "--check",
-        "services/*",
-    ]);
+    let out = c.switch("editable", &["--check", "services/*"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     for s in ["services/alpha", "services/beta", "services/inference"] {
@@ -576,18 +297,10 @@ fn several_services_in_one_call_each_reported() {
         );
     }
     assert!(err.contains("services/want: up to date"), "{err}");
-    let out = c.tool(&[
-        "switch",
-        "--to",
+    let out = c.switch(
         "editable",
-        "--package",
-        "ameide-sdk-python",
-        "--path",
-        "packages/ameide_sdk_python",
-        "services/alpha",
-        "services/beta",
-        "services/inference",
-    ]);
+        &["services/alpha", "services/beta", "services/inference"],
+    );
     ok(&out);
     for s in ["alpha", "beta", "inference"] {
         assert!(
@@ -601,34 +314,4 @@ fn several_services_in_one_call_each_reported() {
             &read(&want.join("uv.lock")),
         );
     }
-}
-
-#[test]
-fn constraints_in_the_manifest_are_kept_and_constraints_on_the_sdk_refused() {
-    let rest = "\n[tool.uv]\nconstraint-dependencies = [\"starlette<2\", \"anyio>=4\"]\nbuild-constraint-dependencies = [\"hatchling>=1\"]\n";
-    let Some(c) = Case::registry("manifest", BASE_DEPS, &(DEV_GROUP.to_string() + rest)) else {
-        return;
-    };
-    assert!(read(&c.svc("inference").join("uv.lock")).contains("\n[manifest]\nconstraints = ["));
-    let registry = c.snapshot();
-    fs::write(c.dir.join("ref.lock"), &registry.1).expect("save reference");
-    let want = c.uv_expectation("want", EDITABLE_SOURCE);
-    ok(&c.switch("editable", &[]));
-    c.assert_matches_uv(&want, "manifest constraints");
-    ok(&c.switch("registry", &["--from", "ref.lock"]));
-    assert_eq!(c.snapshot(), registry, "reverse restores the registry pair");
-    // A constraint on one of the SDK's requirements: uv may resolve it differently, so it is refused.
-    let svc = c.svc("inference");
-    let py = read(&svc.join("pyproject.toml")).replace("\"anyio>=4\"", "\"httpx>=0.27\"");
-    fs::write(svc.join("pyproject.toml"), &py).expect("edit");
-    c.world.lock(&svc);
-    let before = c.snapshot();
-    let out = c.switch("editable", &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("constrains, overrides or excludes `httpx`"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(c.snapshot(), before);
 }

@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use e2e_tests::provision::repo_root;
-use e2e_tests::uv::{self, assert_same, read, run_tool, service_pyproject, World, SDK_PYPROJECT};
+use e2e_tests::uv::{self, assert_same, read, service_pyproject, World, SDK_PYPROJECT};
+use e2e_tests::uvlock_case::switch;
 
 const DEPS: &str = "    \"ameide-sdk-python==2.10.1\",\n    \"fastapi>=0.115\",\n";
 
@@ -59,21 +60,6 @@ fn assert_pair(what: &str, svc: &Path, want: &Path) {
     }
 }
 
-fn switch(dir: &Path, to: &str, path: &str, service: &str, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "switch",
-        "--to",
-        to,
-        "--package",
-        "ameide-sdk-python",
-        "--path",
-        path,
-    ];
-    args.extend_from_slice(extra);
-    args.push(service);
-    run_tool(dir, &args)
-}
-
 #[test]
 fn a_symlinked_service_directory_is_switched_as_uv_sees_it_from_inside() {
     let Some(world) = World::get() else {
@@ -101,8 +87,7 @@ fn a_symlinked_service_directory_is_switched_as_uv_sees_it_from_inside() {
         &dir,
         "editable",
         "packages/ameide_sdk_python",
-        "inference-link",
-        &[],
+        &["inference-link"],
     ));
     let svc = dir.join("services/inference");
     assert_pair("through inference-link", &svc, &want);
@@ -126,16 +111,14 @@ fn a_symlinked_service_directory_is_switched_as_uv_sees_it_from_inside() {
         &dir,
         "editable",
         "packages/ameide_sdk_python",
-        "links/a/b/inference",
-        &["--check"],
+        &["--check", "links/a/b/inference"],
     ));
     fs::copy(registry.join("uv.lock"), dir.join("ref.lock")).expect("cp");
     ok(&switch(
         &dir,
         "registry",
         "packages/ameide_sdk_python",
-        "links/a/b/inference",
-        &["--from", "ref.lock"],
+        &["--from", "ref.lock", "links/a/b/inference"],
     ));
     assert_pair("back through links/a/b/inference", &svc, &registry);
 }
@@ -178,8 +161,7 @@ fn a_symlinked_local_package_keeps_the_link_path_as_uv_add_writes_it() {
         &dir,
         "editable",
         "packages/sdk-link",
-        "services/inference",
-        &[],
+        &["services/inference"],
     ));
     let svc = dir.join("services/inference");
     assert_pair("SDK through packages/sdk-link", &svc, &want);

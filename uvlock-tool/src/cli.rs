@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diff;
 use crate::error::{Error, InputKind, Result};
 use crate::fsio::{self, join_label};
-use crate::plan::{plan, Inputs, Target};
+use crate::plan::{plan, Inputs, Plan, Target};
 
 /// What to do with the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,67 +223,108 @@ fn one(
         rel_path: &rel,
         reference: reference.map(|(l, t)| (l.as_str(), t.as_str())),
     })?;
-    let changed = p.pyproject != pyproject || p.lock != lock;
+    let files = ServiceFiles {
+        svc_label,
+        py_label,
+        lock_label,
+        pyproject,
+        lock,
+    };
     match opts.mode {
-        Mode::Check | Mode::Diff => {
-            let text = diff::unified(&py_label, &pyproject, &p.pyproject)
-                + &diff::unified(&lock_label, &lock, &p.lock);
-            let text = if opts.color {
-                crate::color::diff(&text)
-            } else {
-                text
-            };
-            let _ = out.write_all(text.as_bytes());
-            if opts.mode == Mode::Diff {
-                return Ok(0);
-            }
-            if changed {
-                let _ = writeln!(
-                    err,
-                    "error: {svc_label}: uv.lock/pyproject.toml are out of date for mode {}; run `uvlock-tool switch --to {} --package {} --path {} {svc_label}`",
-                    opts.to.as_str(),
-                    opts.to.as_str(),
-                    opts.package,
-                    opts.path.display()
-                );
-                Ok(1)
-            } else {
-                let _ = writeln!(err, "{svc_label}: up to date ({})", opts.to.as_str());
-                Ok(0)
-            }
-        }
-        Mode::Write => {
-            let n = fsio::write_all_atomic(
-                service.dir(),
-                &svc_label,
-                &[
-                    fsio::Replacement {
-                        name: "pyproject.toml",
-                        label: py_label,
-                        new: &p.pyproject,
-                        old: &pyproject,
-                    },
-                    fsio::Replacement {
-                        name: "uv.lock",
-                        label: lock_label,
-                        new: &p.lock,
-                        old: &lock,
-                    },
-                ],
-            )?;
-            if n == 0 {
-                let _ = writeln!(err, "{svc_label}: unchanged ({})", opts.to.as_str());
-            } else {
-                let detail = if p.notes.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", p.notes.join("; "))
-                };
-                let _ = writeln!(err, "{svc_label}: switched to {}{detail}", opts.to.as_str());
-            }
-            Ok(0)
-        }
+        Mode::Check | Mode::Diff => Ok(report(opts, &files, &p, out, err)),
+        Mode::Write => write(opts, &service, files, &p, err),
     }
+}
+
+/// A service's two files as read, with the labels messages name them by.
+struct ServiceFiles {
+    svc_label: String,
+    py_label: String,
+    lock_label: String,
+    pyproject: String,
+    lock: String,
+}
+
+/// `--diff` and `--check`: the diff of the planned pair on `out`; for `--check`, whether it is up to date.
+fn report(
+    opts: &SwitchOptions,
+    files: &ServiceFiles,
+    p: &Plan,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let ServiceFiles {
+        svc_label,
+        py_label,
+        lock_label,
+        pyproject,
+        lock,
+    } = files;
+    let text = diff::unified(py_label, pyproject, &p.pyproject)
+        + &diff::unified(lock_label, lock, &p.lock);
+    let text = if opts.color {
+        crate::color::diff(&text)
+    } else {
+        text
+    };
+    let _ = out.write_all(text.as_bytes());
+    if opts.mode == Mode::Diff {
+        return 0;
+    }
+    if p.pyproject != *pyproject || p.lock != *lock {
+        let _ = writeln!(
+            err,
+            "error: {svc_label}: uv.lock/pyproject.toml are out of date for mode {}; run `uvlock-tool switch --to {} --package {} --path {} {svc_label}`",
+            opts.to.as_str(),
+            opts.to.as_str(),
+            opts.package,
+            opts.path.display()
+        );
+        1
+    } else {
+        let _ = writeln!(err, "{svc_label}: up to date ({})", opts.to.as_str());
+        0
+    }
+}
+
+/// Replaces the pair together (or not at all) and says what happened.
+fn write(
+    opts: &SwitchOptions,
+    service: &fsio::Service,
+    files: ServiceFiles,
+    p: &Plan,
+    err: &mut dyn Write,
+) -> Result<i32> {
+    let svc_label = files.svc_label;
+    let n = fsio::write_all_atomic(
+        service.dir(),
+        &svc_label,
+        &[
+            fsio::Replacement {
+                name: "pyproject.toml",
+                label: files.py_label,
+                new: &p.pyproject,
+                old: &files.pyproject,
+            },
+            fsio::Replacement {
+                name: "uv.lock",
+                label: files.lock_label,
+                new: &p.lock,
+                old: &files.lock,
+            },
+        ],
+    )?;
+    if n == 0 {
+        let _ = writeln!(err, "{svc_label}: unchanged ({})", opts.to.as_str());
+    } else {
+        let detail = if p.notes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", p.notes.join("; "))
+        };
+        let _ = writeln!(err, "{svc_label}: switched to {}{detail}", opts.to.as_str());
+    }
+    Ok(0)
 }
 
 /// Opens and locks the service (held by the caller until it is done with the service), then: for a write,

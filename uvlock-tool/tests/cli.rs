@@ -1,25 +1,12 @@
 //! The binary's error paths: exit status, the exact message, and files left untouched. (The e2e suite under
 //! tests/tests/uvlock_*.rs repeats the main cases against real uv.)
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("ls").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_tree(&p, &to.join(e.file_name()));
-        } else {
-            let text = std::fs::read(&p).expect("read");
-            std::fs::write(to.join(e.file_name()), text).expect("write");
-        }
-    }
-}
+use support::{copy_tree, fixtures};
 
 /// A writable copy of `small/<form>` (packages/ + services/inference).
 struct Repo {
@@ -104,6 +91,14 @@ fn assert_fails(repo: &Repo, to: &str, extra: &[&str], code: i32, message: &str)
         .flatten()
         .any(|e| e.file_name().to_string_lossy().starts_with(".uvlock-tool"));
     assert!(!temp, "no temp files left");
+}
+
+/// A copy of `small/<form>` with one edit of `file` (`from` replaced by `to`): the switch to editable exits 2
+/// with `message` and leaves the files untouched.
+fn assert_edit_refused(form: &str, file: &str, (from, to): (&str, &str), message: &str) {
+    let repo = Repo::new(form);
+    repo.edit(file, from, to);
+    assert_fails(&repo, "editable", &[], 2, message);
 }
 
 #[test]
@@ -326,29 +321,25 @@ fn broken_toml_reports_file_line_col() {
 
 #[test]
 fn lock_format_and_absolute_paths_are_refused() {
-    let repo = Repo::new("registry");
-    repo.edit("services/inference/uv.lock", "revision = 5", "revision = 6");
-    assert_fails(&repo, "editable", &[], 2, "error[E012 lock-format]: services/inference/uv.lock has revision 6; this uvlock-tool writes revision 5 (uv 0.13.9)");
-    let repo = Repo::new("registry");
-    repo.edit("services/inference/uv.lock", "version = 1", "version = 2");
-    assert_fails(
-        &repo,
-        "editable",
-        &[],
-        2,
+    assert_edit_refused(
+        "registry",
+        "services/inference/uv.lock",
+        ("revision = 5", "revision = 6"),
+        "error[E012 lock-format]: services/inference/uv.lock has revision 6; this uvlock-tool writes revision 5 (uv 0.13.9)",
+    );
+    assert_edit_refused(
+        "registry",
+        "services/inference/uv.lock",
+        ("version = 1", "version = 2"),
         "error[E012 lock-format]: services/inference/uv.lock uses lock schema version 2",
     );
-    let repo = Repo::new("registry");
-    repo.edit(
+    assert_edit_refused(
+        "registry",
         "services/inference/uv.lock",
-        "requires-python = \">=3.11\"",
-        "requires-python = \">=3.11\"\nconflicts = [[{ package = \"x\" }]]",
-    );
-    assert_fails(
-        &repo,
-        "editable",
-        &[],
-        2,
+        (
+            "requires-python = \">=3.11\"",
+            "requires-python = \">=3.11\"\nconflicts = [[{ package = \"x\" }]]",
+        ),
         "error[E012 lock-format]: services/inference/uv.lock declares conflicting extras or groups",
     );
     let repo = Repo::new("editable");
@@ -366,41 +357,31 @@ fn lock_format_and_absolute_paths_are_refused() {
 
 #[test]
 fn unsupported_forms_are_refused() {
-    let repo = Repo::new("editable");
-    repo.edit(
-        "services/inference/pyproject.toml",
-        "{ path = \"../../packages/ameide_sdk_python\", editable = true }",
-        "{ git = \"https://example.com/sdk.git\" }",
-    );
-    assert_fails(&repo, "editable", &[], 2, "error[E013 unsupported-form]: services/inference/pyproject.toml: [tool.uv.sources] `ameide-sdk-python` is a git, url, workspace or other source");
-    let repo = Repo::new("editable");
-    repo.edit(
-        "services/inference/pyproject.toml",
-        "{ path = \"../../packages/ameide_sdk_python\", editable = true }",
-        "[{ path = \"../../packages/ameide_sdk_python\", marker = \"sys_platform == 'linux'\" }]",
-    );
-    assert_fails(
-        &repo,
+    assert_edit_refused(
         "editable",
-        &[],
-        2,
+        "services/inference/pyproject.toml",
+        ("{ path = \"../../packages/ameide_sdk_python\", editable = true }", "{ git = \"https://example.com/sdk.git\" }"),
+        "error[E013 unsupported-form]: services/inference/pyproject.toml: [tool.uv.sources] `ameide-sdk-python` is a git, url, workspace or other source",
+    );
+    assert_edit_refused(
+        "editable",
+        "services/inference/pyproject.toml",
+        ("{ path = \"../../packages/ameide_sdk_python\", editable = true }", "[{ path = \"../../packages/ameide_sdk_python\", marker = \"sys_platform == 'linux'\" }]"),
         "[tool.uv.sources] `ameide-sdk-python` is a list or not a table",
     );
-    let repo = Repo::new("registry");
-    repo.edit(
+    assert_edit_refused(
+        "registry",
         "services/inference/pyproject.toml",
-        "\"ameide-sdk-python==2.10.1\"",
-        "\"ameide-sdk-python @ https://example.com/sdk.whl\"",
+        ("\"ameide-sdk-python==2.10.1\"", "\"ameide-sdk-python @ https://example.com/sdk.whl\""),
+        "error[E013 unsupported-form]: services/inference/pyproject.toml: `ameide-sdk-python` is a direct reference",
     );
-    assert_fails(&repo, "editable", &[], 2, "error[E013 unsupported-form]: services/inference/pyproject.toml: `ameide-sdk-python` is a direct reference");
     // pyproject and lock disagree: a second requirement the lock does not know.
-    let repo = Repo::new("registry");
-    repo.edit(
+    assert_edit_refused(
+        "registry",
         "services/inference/pyproject.toml",
-        "dev = [\"pytest>=8\"]",
-        "dev = [\"pytest>=8\", \"ameide-sdk-python>=2\"]",
+        ("dev = [\"pytest>=8\"]", "dev = [\"pytest>=8\", \"ameide-sdk-python>=2\"]"),
+        "lists `ameide-sdk-python` 2 time(s) but services/inference/uv.lock's project metadata 1 time(s); the lock is out of date",
     );
-    assert_fails(&repo, "editable", &[], 2, "lists `ameide-sdk-python` 2 time(s) but services/inference/uv.lock's project metadata 1 time(s); the lock is out of date");
 }
 
 #[test]

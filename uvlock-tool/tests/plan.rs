@@ -59,21 +59,25 @@ fn assert_same(what: &str, got: &str, want: &str) {
     }
 }
 
+/// The planned lock is the one uv wrote in the fixture monorepo `fixture` (e.g. `small/editable`).
+fn assert_lock_is(p: &Plan, fixture: &str) {
+    let want = read(&format!("{fixture}/services/inference/uv.lock"));
+    assert_same("lock", &p.lock, &want);
+}
+
+/// The planned pyproject is the one in the fixture monorepo `fixture`.
+fn assert_pyproject_is(p: &Plan, fixture: &str) {
+    let want = read(&format!("{fixture}/services/inference/pyproject.toml"));
+    assert_same("pyproject", &p.pyproject, &want);
+}
+
 #[test]
 fn registry_to_editable_matches_uv() {
     let p = Case::small("registry", "editable")
         .run(Target::Editable)
         .expect("switch");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/editable/services/inference/uv.lock"),
-    );
-    assert_same(
-        "pyproject",
-        &p.pyproject,
-        &read("small/editable/services/inference/pyproject.toml"),
-    );
+    assert_lock_is(&p, "small/editable");
+    assert_pyproject_is(&p, "small/editable");
 }
 
 #[test]
@@ -81,16 +85,8 @@ fn registry_to_directory_matches_uv() {
     let p = Case::small("registry", "directory")
         .run(Target::Directory)
         .expect("switch");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/directory/services/inference/uv.lock"),
-    );
-    assert_same(
-        "pyproject",
-        &p.pyproject,
-        &read("small/directory/services/inference/pyproject.toml"),
-    );
+    assert_lock_is(&p, "small/directory");
+    assert_pyproject_is(&p, "small/directory");
 }
 
 #[test]
@@ -98,11 +94,7 @@ fn editable_to_directory_matches_uv() {
     let p = Case::small("editable", "directory")
         .run(Target::Directory)
         .expect("switch");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/directory/services/inference/uv.lock"),
-    );
+    assert_lock_is(&p, "small/directory");
 }
 
 #[test]
@@ -110,11 +102,7 @@ fn explicit_index_registry_to_editable_matches_uv() {
     let p = Case::small("registry-explicit-index", "editable")
         .run(Target::Editable)
         .expect("switch");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/editable/services/inference/uv.lock"),
-    );
+    assert_lock_is(&p, "small/editable");
     assert!(p.pyproject.contains(
         "ameide-sdk-python = { path = \"../../packages/ameide_sdk_python\", editable = true }"
     ));
@@ -129,11 +117,7 @@ fn refresh_dynamic_version_matches_uv() {
     let p = Case::small("editable", "editable-dynamic-version")
         .run(Target::Editable)
         .expect("refresh");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/editable-dynamic-version/services/inference/uv.lock"),
-    );
+    assert_lock_is(&p, "small/editable-dynamic-version");
 }
 
 #[test]
@@ -141,11 +125,7 @@ fn refresh_local_version_matches_uv() {
     let p = Case::small("editable", "editable-local-version-0.0.0")
         .run(Target::Editable)
         .expect("refresh");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/editable-local-version-0.0.0/services/inference/uv.lock"),
-    );
+    assert_lock_is(&p, "small/editable-local-version-0.0.0");
 }
 
 #[test]
@@ -186,16 +166,8 @@ fn reverse_with_reference_lock_matches_uv() {
     let mut c = Case::small("editable", "editable");
     c.reference = Some(read("small/registry/services/inference/uv.lock"));
     let p = c.run(Target::Registry).expect("reverse");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/registry/services/inference/uv.lock"),
-    );
-    assert_same(
-        "pyproject",
-        &p.pyproject,
-        &read("small/registry/services/inference/pyproject.toml"),
-    );
+    assert_lock_is(&p, "small/registry");
+    assert_pyproject_is(&p, "small/registry");
 }
 
 #[test]
@@ -325,11 +297,7 @@ fn reverse_restores_an_explicit_index_source() {
         )),
     };
     let p = c.run(Target::Registry).expect("reverse");
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/registry-explicit-index/services/inference/uv.lock"),
-    );
+    assert_lock_is(&p, "small/registry-explicit-index");
     assert_same("pyproject", &p.pyproject, &explicit_py);
 }
 
@@ -353,14 +321,6 @@ fn reverse_re_adds_pruned_packages_from_the_reference() {
         "{:?}",
         p.notes
     );
-    assert_same(
-        "lock",
-        &p.lock,
-        &read("small/registry/services/inference/uv.lock"),
-    );
-    assert_same(
-        "pyproject",
-        &p.pyproject,
-        &read("small/registry/services/inference/pyproject.toml"),
-    );
+    assert_lock_is(&p, "small/registry");
+    assert_pyproject_is(&p, "small/registry");
 }

@@ -116,13 +116,7 @@ fn full_disk_leaves_both_files_untouched() {
         while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
         drop(f);
         let out = run(root, &switch_args(), &[]);
-        assert_no_panic(&out);
-        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-        assert!(
-            stderr(&out).contains("No space left on device"),
-            "{}",
-            stderr(&out)
-        );
+        assert_io_error(&out, "No space left on device", "full disk");
         assert_eq!(pair(root), before, "both files byte-identical");
         assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
         // With room again, the same command gives the complete new pair.
@@ -143,13 +137,7 @@ fn full_disk_leaves_both_files_untouched() {
             &switch_args(),
             &[("UVLOCK_TOOL_TEST_FAIL_AT", step)],
         );
-        assert_no_panic(&out);
-        assert_eq!(out.status.code(), Some(3), "{step}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("No space left on device"),
-            "{step}: {}",
-            stderr(&out)
-        );
+        assert_io_error(&out, "No space left on device", step);
         assert_eq!(
             pair(dir.path()),
             before,
@@ -483,17 +471,10 @@ fn devices_fifos_and_huge_files_are_refused_without_hanging() {
         }
         for extra in [&[][..], &["--check"]] {
             let out = run_bounded(root, &[&switch_args()[..], extra].concat(), limit);
-            assert_no_panic(&out);
-            assert_eq!(
-                out.status.code(),
-                Some(3),
-                "{file} {make}: {}",
-                stderr(&out)
-            );
-            assert!(
-                stderr(&out).contains(&format!("error[E101 io]: {SVC}/{file}: {message}")),
-                "{file} {make}: {}",
-                stderr(&out)
+            assert_io_error(
+                &out,
+                &format!("error[E101 io]: {SVC}/{file}: {message}"),
+                &format!("{file} {make}"),
             );
         }
     }

@@ -187,39 +187,27 @@ pub fn generate_per_file(
     per_file.into_iter().collect()
 }
 
-/// The requested outputs of one file to generate.
+/// One output kind's generator: the text of one file's output.
+type Generator = fn(&FileContext) -> Result<String, GenerateError>;
+
+/// The requested outputs of one file to generate, in this order.
 fn generate_file(ctx: &FileContext) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (name, modules, outputs) = (ctx.name(), &ctx.options.modules, ctx.options.outputs);
+    let kinds: [(bool, &str, Generator); 5] = [
+        (outputs.py, ".py", pb2::generate),
+        (outputs.pyi, ".pyi", pyi::generate),
+        (outputs.mypy, ".pyi", mypy::generate),
+        (outputs.grpc, "_grpc.py", grpc::generate),
+        (outputs.mypy_grpc, "_grpc.pyi", mypy_grpc::generate),
+    ];
     let mut out = Vec::new();
-    if outputs.py {
-        out.push(GeneratedFile {
-            name: modules.output_path(name, ".py"),
-            content: pb2::generate(ctx)?,
-        });
-    }
-    if outputs.pyi {
-        out.push(GeneratedFile {
-            name: modules.output_path(name, ".pyi"),
-            content: pyi::generate(ctx)?,
-        });
-    }
-    if outputs.mypy {
-        out.push(GeneratedFile {
-            name: modules.output_path(name, ".pyi"),
-            content: mypy::generate(ctx)?,
-        });
-    }
-    if outputs.grpc {
-        out.push(GeneratedFile {
-            name: modules.output_path(name, "_grpc.py"),
-            content: grpc::generate(ctx)?,
-        });
-    }
-    if outputs.mypy_grpc {
-        out.push(GeneratedFile {
-            name: modules.output_path(name, "_grpc.pyi"),
-            content: mypy_grpc::generate(ctx)?,
-        });
+    for (wanted, suffix, generate) in kinds {
+        if wanted {
+            out.push(GeneratedFile {
+                name: modules.output_path(name, suffix),
+                content: generate(ctx)?,
+            });
+        }
     }
     Ok(out)
 }

@@ -141,11 +141,7 @@ impl<'c, 'a> MessageStub<'c, 'a> {
             let value_type = format!("{prefix}{class_name}.ValueType");
             self.enum_values(e, &value_type, &values_location, false)?;
             if prefix.is_empty() && !self.w.options.readable_stubs {
-                let alias = self.w.typing_extension("TypeAlias");
-                self.w.line(&format!(
-                    "{}: {alias} = {class_name}  # noqa: Y015",
-                    global_name(&class_name)
-                ));
+                self.global_alias(&class_name);
             }
             self.w.line("");
         }
@@ -225,36 +221,8 @@ impl<'c, 'a> MessageStub<'c, 'a> {
         prefix: &str,
         location: &[i32],
     ) -> Result<(), GenerateError> {
-        let qualified = format!("{prefix}{}", message.name());
-        let package = self.ctx.file.proto.package();
-        let extra_base =
-            match WELL_KNOWN_TYPES.contains(&message.name()) && package == "google.protobuf" {
-                true => format!(
-                    ", {}",
-                    self.w
-                        .import("google.protobuf.internal.well_known_types", message.name())
-                ),
-                false => String::new(),
-            };
-        let class_name = reserved_name(message.name());
-        let base = self.w.import("google.protobuf.message", "Message");
-        let own = message.options.as_ref().is_some_and(|o| o.deprecated());
-        if let Some(text) = self.w.deprecation(own, "message", "message") {
-            self.w
-                .write_deprecation(&path(location, &[MESSAGE_OPTIONS, DEPRECATED]), &text)?;
-        }
-        let final_ = self.w.import("typing", "final");
-        self.w.line(&format!("@{final_}"));
-        self.w
-            .line(&format!("class {class_name}({base}{extra_base}):"));
-        self.w.indent();
-        if self.w.write_comments(location) {
-            self.w.line("");
-        }
-        let descriptor = self.w.import("google.protobuf.descriptor", "Descriptor");
-        self.w.line(&format!("DESCRIPTOR: {descriptor}"));
-        self.w.line("");
-        let nested_prefix = format!("{qualified}.");
+        let class_name = self.message_class(message, location)?;
+        let nested_prefix = format!("{prefix}{}.", message.name());
         self.enums(
             &message.enum_type,
             &nested_prefix,
@@ -290,14 +258,57 @@ impl<'c, 'a> MessageStub<'c, 'a> {
         self.w.outdent();
         if prefix.is_empty() && !self.w.options.readable_stubs {
             self.w.line("");
-            let alias = self.w.typing_extension("TypeAlias");
-            self.w.line(&format!(
-                "{}: {alias} = {class_name}  # noqa: Y015",
-                global_name(&class_name)
-            ));
+            self.global_alias(&class_name);
         }
         self.w.line("");
         Ok(())
+    }
+
+    /// The message's decorator and class line, then (indented, for the caller to close) its comments and
+    /// `DESCRIPTOR`; returns the class name.
+    fn message_class(
+        &mut self,
+        message: &DescriptorProto,
+        location: &[i32],
+    ) -> Result<String, GenerateError> {
+        let package = self.ctx.file.proto.package();
+        let extra_base =
+            match WELL_KNOWN_TYPES.contains(&message.name()) && package == "google.protobuf" {
+                true => format!(
+                    ", {}",
+                    self.w
+                        .import("google.protobuf.internal.well_known_types", message.name())
+                ),
+                false => String::new(),
+            };
+        let class_name = reserved_name(message.name());
+        let base = self.w.import("google.protobuf.message", "Message");
+        let own = message.options.as_ref().is_some_and(|o| o.deprecated());
+        if let Some(text) = self.w.deprecation(own, "message", "message") {
+            self.w
+                .write_deprecation(&path(location, &[MESSAGE_OPTIONS, DEPRECATED]), &text)?;
+        }
+        let final_ = self.w.import("typing", "final");
+        self.w.line(&format!("@{final_}"));
+        self.w
+            .line(&format!("class {class_name}({base}{extra_base}):"));
+        self.w.indent();
+        if self.w.write_comments(location) {
+            self.w.line("");
+        }
+        let descriptor = self.w.import("google.protobuf.descriptor", "Descriptor");
+        self.w.line(&format!("DESCRIPTOR: {descriptor}"));
+        self.w.line("");
+        Ok(class_name)
+    }
+
+    /// `_Name: TypeAlias = Name` after a top-level enum or message class.
+    fn global_alias(&mut self, class_name: &str) {
+        let alias = self.w.typing_extension("TypeAlias");
+        self.w.line(&format!(
+            "{}: {alias} = {class_name}  # noqa: Y015",
+            global_name(class_name)
+        ));
     }
 
     /// Singular scalars as attributes (properties with a setter when deprecated), then composite and repeated

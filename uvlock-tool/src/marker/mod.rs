@@ -193,83 +193,85 @@ mod tests {
         canonicalize(s).expect("canonicalizable").print()
     }
 
-    /// Every whitelisted input of the marker corpus (fixtures/marker-corpus, written by uv 0.13.9).
+    /// Every whitelisted input of the marker corpus (fixtures/marker-corpus, written by uv 0.13.9) and its
+    /// canonical form.
+    const UV_CORPUS: &[(&str, &str)] = &[
+        ("python_version < '3.13'", "python_full_version < '3.13'"),
+        ("python_version <= '3.12'", "python_full_version < '3.13'"),
+        ("python_version > '3.12'", "python_full_version >= '3.13'"),
+        ("python_version >= '3.12'", "python_full_version >= '3.12'"),
+        (
+            "python_version == '3.12'",
+            "python_full_version == '3.12.*'",
+        ),
+        (
+            "python_version != '3.12'",
+            "python_full_version != '3.12.*'",
+        ),
+        (
+            "python_full_version >= '3.11.4'",
+            "python_full_version >= '3.11.4'",
+        ),
+        ("python_version >= '3.8'", "python_full_version >= '3.8'"),
+        ("python_version < '3.11'", "python_full_version < '3.11'"),
+        ("sys_platform == 'linux'", "sys_platform == 'linux'"),
+        ("sys_platform != 'win32'", "sys_platform != 'win32'"),
+        ("sys_platform == \"darwin\"", "sys_platform == 'darwin'"),
+        ("platform_system == 'Windows'", "sys_platform == 'win32'"),
+        ("platform_system == 'Linux'", "sys_platform == 'linux'"),
+        ("platform_system == 'Darwin'", "sys_platform == 'darwin'"),
+        ("platform_system != 'Windows'", "sys_platform != 'win32'"),
+        ("os_name == 'nt'", "os_name == 'nt'"),
+        (
+            "platform_machine == 'x86_64'",
+            "platform_machine == 'x86_64'",
+        ),
+        (
+            "implementation_name == 'cpython'",
+            "implementation_name == 'cpython'",
+        ),
+        (
+            "platform_python_implementation == 'CPython'",
+            "platform_python_implementation == 'CPython'",
+        ),
+        (
+            "platform_python_implementation != 'PyPy'",
+            "platform_python_implementation != 'PyPy'",
+        ),
+        (
+            "sys_platform == 'linux' and platform_machine == 'x86_64'",
+            "platform_machine == 'x86_64' and sys_platform == 'linux'",
+        ),
+        (
+            "platform_machine == 'x86_64' and sys_platform == 'linux'",
+            "platform_machine == 'x86_64' and sys_platform == 'linux'",
+        ),
+        (
+            "sys_platform == 'linux' and python_version >= '3.12'",
+            "python_full_version >= '3.12' and sys_platform == 'linux'",
+        ),
+        (
+            "python_version >= '3.12' and sys_platform == 'linux'",
+            "python_full_version >= '3.12' and sys_platform == 'linux'",
+        ),
+        (
+            "implementation_name == 'cpython' and python_version < '3.14'",
+            "python_full_version < '3.14' and implementation_name == 'cpython'",
+        ),
+        (
+            "python_version >= '3.12' and extra == 'sdk'",
+            "python_full_version >= '3.12' and extra == 'sdk'",
+        ),
+    ];
+
     #[test]
     fn matches_the_uv_corpus() {
-        let cases = [
-            ("python_version < '3.13'", "python_full_version < '3.13'"),
-            ("python_version <= '3.12'", "python_full_version < '3.13'"),
-            ("python_version > '3.12'", "python_full_version >= '3.13'"),
-            ("python_version >= '3.12'", "python_full_version >= '3.12'"),
-            (
-                "python_version == '3.12'",
-                "python_full_version == '3.12.*'",
-            ),
-            (
-                "python_version != '3.12'",
-                "python_full_version != '3.12.*'",
-            ),
-            (
-                "python_full_version >= '3.11.4'",
-                "python_full_version >= '3.11.4'",
-            ),
-            ("python_version >= '3.8'", "python_full_version >= '3.8'"),
-            ("python_version < '3.11'", "python_full_version < '3.11'"),
-            ("sys_platform == 'linux'", "sys_platform == 'linux'"),
-            ("sys_platform != 'win32'", "sys_platform != 'win32'"),
-            ("sys_platform == \"darwin\"", "sys_platform == 'darwin'"),
-            ("platform_system == 'Windows'", "sys_platform == 'win32'"),
-            ("platform_system == 'Linux'", "sys_platform == 'linux'"),
-            ("platform_system == 'Darwin'", "sys_platform == 'darwin'"),
-            ("platform_system != 'Windows'", "sys_platform != 'win32'"),
-            ("os_name == 'nt'", "os_name == 'nt'"),
-            (
-                "platform_machine == 'x86_64'",
-                "platform_machine == 'x86_64'",
-            ),
-            (
-                "implementation_name == 'cpython'",
-                "implementation_name == 'cpython'",
-            ),
-            (
-                "platform_python_implementation == 'CPython'",
-                "platform_python_implementation == 'CPython'",
-            ),
-            (
-                "platform_python_implementation != 'PyPy'",
-                "platform_python_implementation != 'PyPy'",
-            ),
-            (
-                "sys_platform == 'linux' and platform_machine == 'x86_64'",
-                "platform_machine == 'x86_64' and sys_platform == 'linux'",
-            ),
-            (
-                "platform_machine == 'x86_64' and sys_platform == 'linux'",
-                "platform_machine == 'x86_64' and sys_platform == 'linux'",
-            ),
-            (
-                "sys_platform == 'linux' and python_version >= '3.12'",
-                "python_full_version >= '3.12' and sys_platform == 'linux'",
-            ),
-            (
-                "python_version >= '3.12' and sys_platform == 'linux'",
-                "python_full_version >= '3.12' and sys_platform == 'linux'",
-            ),
-            (
-                "implementation_name == 'cpython' and python_version < '3.14'",
-                "python_full_version < '3.14' and implementation_name == 'cpython'",
-            ),
-            (
-                "python_version >= '3.12' and extra == 'sdk'",
-                "python_full_version >= '3.12' and extra == 'sdk'",
-            ),
-        ];
-        for (input, want) in cases {
+        for &(input, want) in UV_CORPUS {
             assert_eq!(canon(input).as_deref(), Some(want), "{input}");
         }
         // Cross-check against the lock uv wrote for the corpus.
         let lock = include_str!("../../tests/fixtures/marker-corpus/uv.lock");
-        for (_, want) in cases.iter().filter(|(_, w)| !w.contains("extra")) {
+        for (_, want) in UV_CORPUS.iter().filter(|(_, w)| !w.contains("extra")) {
             assert!(
                 lock.contains(&format!("marker = \"{want}\"")),
                 "{want} not in the corpus lock"

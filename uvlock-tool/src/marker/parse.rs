@@ -205,11 +205,6 @@ fn python_atom(var: &str, op: &str, value: &str) -> Option<PyAtom> {
 
 /// Parses a marker and canonicalizes it as uv 0.13.9 prints it, or explains why that cannot be proven.
 pub fn canonicalize(text: &str) -> Result<Marker, String> {
-    let refuse = |why: &str| {
-        Err(format!(
-            "cannot canonicalize marker `{text}` exactly as uv does ({why})"
-        ))
-    };
     let toks = tokenize(text).map_err(|e| format!("invalid marker `{text}`: {e}"))?;
     let mut p = Parser { toks, pos: 0 };
     let expr = p
@@ -218,12 +213,18 @@ pub fn canonicalize(text: &str) -> Result<Marker, String> {
     if p.pos != p.toks.len() {
         return Err(format!("invalid marker `{text}`: trailing input"));
     }
+    canonical(expr)
+        .map_err(|why| format!("cannot canonicalize marker `{text}` exactly as uv does ({why})"))
+}
+
+/// The canonical form of a parsed marker, or why only uv's marker algebra could give it.
+fn canonical(expr: Expr) -> Result<Marker, &'static str> {
     let mut atoms = Vec::new();
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
         match e {
             Expr::And(items) => stack.extend(items),
-            Expr::Or => return refuse("`or` needs uv's marker algebra"),
+            Expr::Or => return Err("`or` needs uv's marker algebra"),
             Expr::Atom {
                 var,
                 op,
@@ -235,55 +236,9 @@ pub fn canonicalize(text: &str) -> Result<Marker, String> {
     let mut m = Marker::default();
     for (var, op, value, reversed) in atoms {
         if reversed {
-            return refuse("the quoted value is on the left");
+            return Err("the quoted value is on the left");
         }
-        if op == "in" || op == "not in" {
-            return refuse("`in`/`not in`");
-        }
-        if var == "extra" {
-            if op != "==" {
-                return refuse("only `extra == '...'` is supported");
-            }
-            if m.extra.is_some() {
-                return refuse("more than one extra");
-            }
-            m.extra = Some(normalize_name(&value));
-            continue;
-        }
-        if var == "python_version" || var == "python_full_version" {
-            let Some(atom) = python_atom(&var, &op, &value) else {
-                return refuse("this python-version comparison");
-            };
-            if m.python.is_some() {
-                return refuse("more than one python-version comparison");
-            }
-            m.python = Some(atom);
-            continue;
-        }
-        if op != "==" && op != "!=" {
-            return refuse("only `==`/`!=` on string markers");
-        }
-        if value.contains('\'') || value.contains('"') {
-            return refuse("a quote inside the value");
-        }
-        let (var, value) = if var == "platform_system" {
-            let mapped = match value.as_str() {
-                "Windows" => "win32",
-                "Linux" => "linux",
-                "Darwin" => "darwin",
-                _ => return refuse("platform_system values other than Windows/Linux/Darwin"),
-            };
-            ("sys_platform".to_string(), mapped.to_string())
-        } else {
-            (var, value)
-        };
-        let Some(rank) = string_rank(&var) else {
-            return refuse("this marker variable");
-        };
-        if m.strings.iter().any(|(r, ..)| *r == rank) {
-            return refuse("two comparisons on one variable");
-        }
-        m.strings.push((rank, var, op, value));
+        add_comparison(&mut m, var, op, value)?;
     }
     let platform_vars = m
         .strings
@@ -291,10 +246,67 @@ pub fn canonicalize(text: &str) -> Result<Marker, String> {
         .filter(|(_, v, ..)| v == "os_name" || v == "sys_platform")
         .count();
     if platform_vars > 1 {
-        return refuse("`os_name` and `sys_platform` together (uv knows pairs that conflict)");
+        return Err("`os_name` and `sys_platform` together (uv knows pairs that conflict)");
     }
     m.strings.sort_by_key(|(r, ..)| *r);
     Ok(m)
+}
+
+/// One `var op 'value'` comparison of the conjunction, added to `m`.
+fn add_comparison(
+    m: &mut Marker,
+    var: String,
+    op: String,
+    value: String,
+) -> Result<(), &'static str> {
+    if op == "in" || op == "not in" {
+        return Err("`in`/`not in`");
+    }
+    if var == "extra" {
+        if op != "==" {
+            return Err("only `extra == '...'` is supported");
+        }
+        if m.extra.is_some() {
+            return Err("more than one extra");
+        }
+        m.extra = Some(normalize_name(&value));
+        return Ok(());
+    }
+    if var == "python_version" || var == "python_full_version" {
+        let Some(atom) = python_atom(&var, &op, &value) else {
+            return Err("this python-version comparison");
+        };
+        if m.python.is_some() {
+            return Err("more than one python-version comparison");
+        }
+        m.python = Some(atom);
+        return Ok(());
+    }
+    if op != "==" && op != "!=" {
+        return Err("only `==`/`!=` on string markers");
+    }
+    if value.contains('\'') || value.contains('"') {
+        return Err("a quote inside the value");
+    }
+    let (var, value) = if var == "platform_system" {
+        let mapped = match value.as_str() {
+            "Windows" => "win32",
+            "Linux" => "linux",
+            "Darwin" => "darwin",
+            _ => return Err("platform_system values other than Windows/Linux/Darwin"),
+        };
+        ("sys_platform".to_string(), mapped.to_string())
+    } else {
+        (var, value)
+    };
+    let Some(rank) = string_rank(&var) else {
+        return Err("this marker variable");
+    };
+    if m.strings.iter().any(|(r, ..)| *r == rank) {
+        return Err("two comparisons on one variable");
+    }
+    m.strings.push((rank, var, op, value));
+    Ok(())
 }
 
 /// Adds `and extra == 'x'` to an optional marker (used for `[project.optional-dependencies]`).

@@ -1,6 +1,6 @@
 //! The service's pyproject: every requirement on the dependency and its `[tool.uv.sources]` entry.
 
-use toml_edit::{DocumentMut, Item};
+use toml_edit::{ArrayOfTables, DocumentMut, Item};
 
 use super::{all_requirements, parse_doc, Occurrence};
 use crate::error::{Error, InputKind, Refusal, Result};
@@ -118,14 +118,17 @@ pub fn analyze_service(label: &str, text: &str, name: &str) -> Result<Service> {
     })
 }
 
-/// The `[[tool.uv.index]]` name whose url is `url`.
-pub fn index_name_for_url(doc: &DocumentMut, url: &str) -> Option<String> {
-    let indexes = doc
-        .get("tool")?
+/// The `[[tool.uv.index]]` tables.
+fn indexes(doc: &DocumentMut) -> Option<&ArrayOfTables> {
+    doc.get("tool")?
         .get("uv")?
         .get("index")?
-        .as_array_of_tables()?;
-    indexes
+        .as_array_of_tables()
+}
+
+/// The `[[tool.uv.index]]` name whose url is `url`.
+pub fn index_name_for_url(doc: &DocumentMut, url: &str) -> Option<String> {
+    indexes(doc)?
         .iter()
         .find(|t| {
             t.get("url")
@@ -138,12 +141,7 @@ pub fn index_name_for_url(doc: &DocumentMut, url: &str) -> Option<String> {
 
 /// The `[[tool.uv.index]]` url for a name.
 pub fn index_url_for_name(doc: &DocumentMut, name: &str) -> Option<String> {
-    let indexes = doc
-        .get("tool")?
-        .get("uv")?
-        .get("index")?
-        .as_array_of_tables()?;
-    indexes
+    indexes(doc)?
         .iter()
         .find(|t| t.get("name").and_then(Item::as_str) == Some(name))
         .and_then(|t| t.get("url").and_then(Item::as_str).map(str::to_string))

@@ -1,6 +1,6 @@
-//! Helpers shared by `reliability.rs` and `crash_recovery.rs`: the `small/registry` fixture copied into a
-//! temporary directory, the switch of its service to the editable SDK (changes both files), runs of the test
-//! build of the binary (which has the fault hooks), and children paused at a stage of a write.
+//! Helpers shared by `cli.rs`, `reliability.rs` and `crash_recovery.rs`: the fixtures copied into a
+//! temporary directory, the switch of the `small/registry` service to the editable SDK (changes both files),
+//! runs of the test build of the binary (which has the fault hooks), and children paused at a stage of a write.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::io::{BufRead, BufReader};
@@ -121,6 +121,14 @@ pub fn assert_no_panic(o: &Output) {
         "exit {:?}: {err}",
         o.status
     );
+}
+
+/// The run failed cleanly as an I/O error: exit 3, no panic, `text` in its message (`context` names the case).
+pub fn assert_io_error(o: &Output, text: &str, context: &str) {
+    assert_no_panic(o);
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(3), "{context}: {err}");
+    assert!(err.contains(text), "{context}: {err}");
 }
 
 /// A child stopped at a stage of its write (`UVLOCK_TOOL_TEST_PAUSE_AT`): it waits until its stdin is closed.

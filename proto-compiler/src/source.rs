@@ -63,6 +63,24 @@ pub enum Found {
     Bundled(&'static str),
 }
 
+/// A file protoc would read for an import whose name is not UTF-8: this compiler's file names are UTF-8, so it
+/// refuses the import instead of compiling the file under other bytes.
+pub struct NotUtf8File {
+    pub disk_path: Vec<u8>,
+}
+
+impl NotUtf8File {
+    /// The error message for the import.
+    pub fn refusal(&self) -> Vec<u8> {
+        [
+            b"File name is not UTF-8: protoc would read it from \"",
+            &self.disk_path[..],
+            b"\"; this compiler only compiles files whose names are UTF-8.",
+        ]
+        .concat()
+    }
+}
+
 /// The include directories (canonicalized as protoc does) and the bundled well-known types.
 #[derive(Debug, Clone)]
 pub struct SourceTree {
@@ -117,9 +135,8 @@ impl SourceTree {
     }
 
     /// protoc's `OpenVirtualFile` for a name that is not UTF-8: never a bundled file, and on disk only where
-    /// file names are bytes. `Ok` with protoc's reason it opens nothing; `Err` with the disk path protoc would
-    /// read (this compiler's names are UTF-8: the caller refuses such a file, it cannot compile it).
-    pub fn open_non_utf8(&self, virtual_file: &[u8]) -> Result<OpenError, Vec<u8>> {
+    /// file names are bytes. `Ok` with protoc's reason it opens nothing; `Err` with the file protoc would read.
+    pub fn open_non_utf8(&self, virtual_file: &[u8]) -> Result<OpenError, NotUtf8File> {
         // invalid UTF-8 becomes U+FFFD, never a `/` or `.`: the lossy text has the name's path structure
         let structure = String::from_utf8_lossy(virtual_file);
         if structure != canonicalize_path(&structure) || contains_parent_reference(&structure) {
@@ -136,7 +153,9 @@ impl SourceTree {
             // C's `open` reads the name up to a NUL
             candidate.extend(virtual_file.iter().take_while(|&&b| b != 0));
             if opens_as_file(&candidate) {
-                return Err(candidate);
+                return Err(NotUtf8File {
+                    disk_path: candidate,
+                });
             }
         }
         Ok("File not found.".into())

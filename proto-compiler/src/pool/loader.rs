@@ -190,12 +190,7 @@ impl Driver<'_> {
         }
         let message = match self.parses.tree().open_non_utf8(name) {
             Ok(reason) => reason.into_bytes(),
-            Err(disk_path) => [
-                b"File name is not UTF-8: protoc would read it from \"",
-                &disk_path[..],
-                b"\"; this compiler only compiles files whose names are UTF-8.",
-            ]
-            .concat(),
+            Err(file) => file.refusal(),
         };
         self.diagnostics
             .push(Diagnostic::error(name, None, message));

@@ -4,7 +4,7 @@
 //! `file: message` for one without a position, and puts `warning: ` before the message of a warning. Lines and
 //! columns are 1-based; a column counts bytes, a tab advancing to the next multiple of 8 (the tokenizer's
 //! `kTabWidth`). `file` is the name protoc prints: the file's path on disk when it was found through an include
-//! directory, else the name as given. Messages are bytes: protoc prints the names and strings it quotes as
+//! directory, else the name as given. Names and messages are bytes: protoc prints the names and strings it quotes as
 //! written, also when they are not UTF-8 (a string literal may hold any byte through escapes).
 
 use std::fmt;
@@ -67,7 +67,8 @@ impl Position {
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file name protoc prints (for protoc's own command-line lines, the text before the first `": "`).
-    pub file: String,
+    /// Bytes: for an import that is not found it is the import's name, which may be any bytes.
+    pub file: Vec<u8>,
     pub position: Option<Position>,
     /// protoc's bytes (UTF-8 unless it quotes a string literal that is not).
     pub message: Vec<u8>,
@@ -75,7 +76,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(
-        file: impl Into<String>,
+        file: impl Into<Vec<u8>>,
         position: Option<Position>,
         message: impl Into<Vec<u8>>,
     ) -> Self {
@@ -88,7 +89,7 @@ impl Diagnostic {
     }
 
     pub fn warning(
-        file: impl Into<String>,
+        file: impl Into<Vec<u8>>,
         position: Option<Position>,
         message: impl Into<Vec<u8>>,
     ) -> Self {
@@ -116,7 +117,7 @@ impl Diagnostic {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.file.len() + self.message.len() + 24);
         if self.severity != Severity::Log {
-            out.extend_from_slice(self.file.as_bytes());
+            out.extend_from_slice(&self.file);
             if let Some(p) = self.position {
                 out.extend_from_slice(format!(":{}:{}", p.line, p.column).as_bytes());
             }

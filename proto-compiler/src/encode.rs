@@ -325,7 +325,7 @@ pub fn encode_file(
         }
     }
     for name in &f.option_dependencies {
-        bytes_field(15, name.as_bytes(), &mut out);
+        bytes_field(15, name, &mut out);
     }
     out
 }

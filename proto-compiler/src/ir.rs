@@ -34,14 +34,15 @@ pub enum ErrorLocation {
 #[derive(Debug, Default, Clone)]
 pub struct LocationTable {
     entries: Vec<(ElemId, ErrorLocation, i32, i32)>,
-    imports: Vec<(String, i32, i32)>,
+    /// Keyed by the import's bytes (an import name may be any bytes, as protoc keeps them).
+    imports: Vec<(Vec<u8>, i32, i32)>,
     index: std::sync::OnceLock<LocationIndex>,
 }
 
 #[derive(Debug, Default, Clone)]
 struct LocationIndex {
     entries: crate::pool::fxhash::FxHashMap<(ElemId, ErrorLocation), (i32, i32)>,
-    imports: std::collections::HashMap<String, (i32, i32)>,
+    imports: std::collections::HashMap<Vec<u8>, (i32, i32)>,
 }
 
 impl LocationTable {
@@ -49,8 +50,8 @@ impl LocationTable {
         self.entries.push((elem, kind, line, column));
         self.index.take();
     }
-    pub fn add_import(&mut self, name: &str, line: i32, column: i32) {
-        self.imports.push((name.to_string(), line, column));
+    pub fn add_import(&mut self, name: &[u8], line: i32, column: i32) {
+        self.imports.push((name.to_vec(), line, column));
         self.index.take();
     }
     fn index(&self) -> &LocationIndex {
@@ -75,7 +76,7 @@ impl LocationTable {
             .copied()
             .unwrap_or((-1, 0))
     }
-    pub fn find_import(&self, name: &str) -> (i32, i32) {
+    pub fn find_import(&self, name: &[u8]) -> (i32, i32) {
         self.index().imports.get(name).copied().unwrap_or((-1, 0))
     }
 }
@@ -243,10 +244,13 @@ pub struct FileProto {
     pub id: ElemId,
     pub name: String,
     pub package: Option<String>,
-    pub dependency: Vec<String>,
+    /// Bytes: an import is a string literal, which may be any bytes (protoc keeps them; a name that is not
+    /// UTF-8 can only be found on disk, see [`crate::source::SourceTree::open_non_utf8`]).
+    pub dependency: Vec<Vec<u8>>,
     pub public_dependency: Vec<i32>,
     pub weak_dependency: Vec<i32>,
-    pub option_dependency: Vec<String>,
+    /// Bytes, as `dependency`.
+    pub option_dependency: Vec<Vec<u8>>,
     pub message_type: Vec<MessageProto>,
     pub enum_type: Vec<EnumProto>,
     pub service: Vec<ServiceProto>,

@@ -63,6 +63,24 @@ pub enum Found {
     Bundled(&'static str),
 }
 
+/// A file protoc would read for an import whose name is not UTF-8: this compiler's file names are UTF-8, so it
+/// refuses the import instead of compiling the file under other bytes.
+pub struct NotUtf8File {
+    pub disk_path: Vec<u8>,
+}
+
+impl NotUtf8File {
+    /// The error message for the import.
+    pub fn refusal(&self) -> Vec<u8> {
+        [
+            b"File name is not UTF-8: protoc would read it from \"",
+            &self.disk_path[..],
+            b"\"; this compiler only compiles files whose names are UTF-8.",
+        ]
+        .concat()
+    }
+}
+
 /// The include directories (canonicalized as protoc does) and the bundled well-known types.
 #[derive(Debug, Clone)]
 pub struct SourceTree {
@@ -71,6 +89,9 @@ pub struct SourceTree {
 
 /// Why a file could not be opened: protoc's `GetLastErrorMessage`.
 pub type OpenError = String;
+
+const NOT_CANONICAL: &str =
+    "Backslashes, consecutive slashes, \".\", or \"..\" are not allowed in the virtual path";
 
 impl SourceTree {
     pub fn new(include_paths: &[PathBuf]) -> SourceTree {
@@ -88,7 +109,7 @@ impl SourceTree {
         if virtual_file != canonicalize_path(virtual_file)
             || contains_parent_reference(virtual_file)
         {
-            return Err("Backslashes, consecutive slashes, \".\", or \"..\" are not allowed in the virtual path".into());
+            return Err(NOT_CANONICAL.into());
         }
         for disk_path in &self.disk_paths {
             let Some(candidate) = apply_mapping(virtual_file, "", disk_path) else {
@@ -111,6 +132,33 @@ impl SourceTree {
             return Ok(Found::Bundled(text));
         }
         Err("File not found.".into())
+    }
+
+    /// protoc's `OpenVirtualFile` for a name that is not UTF-8: never a bundled file, and on disk only where
+    /// file names are bytes. `Ok` with protoc's reason it opens nothing; `Err` with the file protoc would read.
+    pub fn open_non_utf8(&self, virtual_file: &[u8]) -> Result<OpenError, NotUtf8File> {
+        // invalid UTF-8 becomes U+FFFD, never a `/` or `.`: the lossy text has the name's path structure
+        let structure = String::from_utf8_lossy(virtual_file);
+        if structure != canonicalize_path(&structure) || contains_parent_reference(&structure) {
+            return Ok(NOT_CANONICAL.into());
+        }
+        for disk_path in &self.disk_paths {
+            if apply_mapping(&structure, "", disk_path).is_none() {
+                continue;
+            }
+            let mut candidate = disk_path.clone().into_bytes();
+            if !candidate.is_empty() {
+                candidate.push(b'/');
+            }
+            // C's `open` reads the name up to a NUL
+            candidate.extend(virtual_file.iter().take_while(|&&b| b != 0));
+            if opens_as_file(&candidate) {
+                return Err(NotUtf8File {
+                    disk_path: candidate,
+                });
+            }
+        }
+        Ok("File not found.".into())
     }
 
     /// protoc's `VirtualFileToDiskFile`: the disk path a proto name is read from (the name printed in
@@ -175,6 +223,24 @@ impl SourceTree {
         }
         Ok(virtual_file)
     }
+}
+
+/// Whether protoc's `OpenDiskFile` opens the file at `path` (bytes): it exists and is not a directory (one it
+/// may not read, protoc reports; this compiler refuses it either way).
+#[cfg(unix)]
+fn opens_as_file(path: &[u8]) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let path = Path::new(std::ffi::OsStr::from_bytes(path));
+    match std::fs::metadata(path) {
+        Ok(metadata) => !metadata.is_dir(),
+        Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
+    }
+}
+
+/// Elsewhere a file name is Unicode: no file has a name that is not UTF-8.
+#[cfg(not(unix))]
+fn opens_as_file(_path: &[u8]) -> bool {
+    false
 }
 
 /// Reads a regular file into `buffer`; `Ok(false)` for a directory.

@@ -234,3 +234,51 @@ fn a_utf8_bom_is_accepted_as_protoc_does() {
     assert!(c.diagnostics.is_empty(), "{:?}", lines(dir.path(), &c));
     assert_eq!(c.files.len(), 1);
 }
+
+/// A file on disk named by bytes that are not UTF-8: protoc 35.1 compiles `import "\xff";` from it (and with
+/// `import "\xff\000";` reads it too, its `open` stopping at the NUL, then reports the NUL); this compiler's
+/// file names are UTF-8, so it refuses the import, naming the file. A directory of such a name is not a file,
+/// for protoc either: `\xfe: File not found.`
+#[cfg(unix)]
+#[test]
+fn an_import_of_a_file_named_by_bytes_that_are_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dir_bytes = dir.path().as_os_str().as_bytes();
+    let on_disk = |name: &[u8]| dir.path().join(std::ffi::OsStr::from_bytes(name));
+    fs::write(on_disk(b"\xff"), "syntax = \"proto3\";\nmessage X {}\n").expect("write");
+    fs::create_dir(on_disk(b"\xfe")).expect("mkdir");
+    let stderr = |c: &Compilation| {
+        c.diagnostics
+            .iter()
+            .map(|d| d.to_bytes())
+            .collect::<Vec<_>>()
+    };
+    for (import, name) in [("\\xff", &b"\xff"[..]), ("\\377\\000", b"\xff\0")] {
+        let source =
+            format!("syntax = \"proto3\";\nimport \"{import}\";\nmessage A {{ X x = 1; }}\n");
+        write(dir.path(), "a.proto", &source);
+        let c = run(dir.path(), "a.proto");
+        assert!(c.has_errors(), "{import}: refused");
+        let refusal = [
+            name,
+            b": File name is not UTF-8: protoc would read it from \"",
+            dir_bytes,
+            b"/\xff\"; this compiler only compiles files whose names are UTF-8.",
+        ]
+        .concat();
+        assert_eq!(stderr(&c)[0], refusal, "{import}");
+    }
+    write(
+        dir.path(),
+        "a.proto",
+        "syntax = \"proto3\";\nimport \"\\xfe\";\n",
+    );
+    let c = run(dir.path(), "a.proto");
+    let not_found = [
+        dir_bytes,
+        b"/a.proto:2:1: Import \"\xfe\" was not found or had errors.",
+    ]
+    .concat();
+    assert_eq!(stderr(&c), [b"\xfe: File not found.".to_vec(), not_found]);
+}

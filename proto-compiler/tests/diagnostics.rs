@@ -19,7 +19,7 @@ use proto_compiler::{compile, Compilation, CompileOptions};
 #[path = "diagnostics/support.rs"]
 mod support;
 
-use support::{descriptor_set_files, first_difference, line_diff, normalize};
+use support::{descriptor_set_files, first_difference, line_diff, normalize_bytes};
 
 /// The corpus, relative to the crate directory: cargo runs integration tests from there, and the recorded
 /// stderr holds the paths protoc printed when run from there with these include paths.
@@ -136,12 +136,7 @@ fn our_expected(compilation: &Compilation) -> Vec<u8> {
         out.extend(diagnostic.to_bytes());
         out.push(b'\n');
     }
-    // the lines `normalize` rewrites (absl log lines, unused imports) are UTF-8; output that is not is
-    // compared as it is
-    match String::from_utf8(out) {
-        Ok(text) => normalize(&text).into_bytes(),
-        Err(raw) => raw.into_bytes(),
-    }
+    normalize_bytes(&out)
 }
 
 /// The differences between protoc's recorded result and ours, empty if none.

@@ -220,9 +220,8 @@ impl<'a> Parser<'a> {
                 &mut import_file,
                 "Expected a string naming the file to import."
             ));
-            let name = String::from_utf8_lossy(&import_file).into_owned();
-            file.option_dependency.push(name.clone());
-            self.record_import(loc, &name);
+            self.record_import(loc, &import_file);
+            file.option_dependency.push(import_file);
             req!(self.consume_end_of_declaration(";", Some(loc)));
             self.end(loc);
             return true;
@@ -259,7 +258,7 @@ impl<'a> Parser<'a> {
                     file.weak_dependency.len() as i32,
                 ],
             );
-            self.record_import(weak, "weak");
+            self.record_import(weak, b"weak");
             req!(self.consume("weak"));
             self.end(weak);
             file.weak_dependency.push(file.dependency.len() as i32);
@@ -268,9 +267,8 @@ impl<'a> Parser<'a> {
             &mut import_file,
             "Expected a string naming the file to import."
         ));
-        let name = String::from_utf8_lossy(&import_file).into_owned();
-        file.dependency.push(name.clone());
-        self.record_import(loc, &name);
+        self.record_import(loc, &import_file);
+        file.dependency.push(import_file);
         req!(self.consume_end_of_declaration(";", Some(loc)));
         self.end(loc);
         true

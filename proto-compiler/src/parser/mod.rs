@@ -224,7 +224,7 @@ impl<'a> Parser<'a> {
         let (line, column) = (span[0], span[1]);
         self.table.add(elem, kind, line, column);
     }
-    fn record_import(&mut self, loc: usize, name: &str) {
+    fn record_import(&mut self, loc: usize, name: &[u8]) {
         let span = self.locs.span(loc);
         let (line, column) = (span[0], span[1]);
         self.table.add_import(name, line, column);

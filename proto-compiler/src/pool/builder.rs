@@ -10,6 +10,13 @@ use crate::features::{self, Features};
 use crate::ir::{self, ElemId, ErrorLocation, ParsedFile};
 use crate::options::{GeneratedPool, OptionsMsg};
 
+const NOT_FOUND: &str = "was not found or had errors.";
+
+/// `Import "<name>" <rest>`, the name quoted as written (an import name may be any bytes).
+fn quoted_import(name: &[u8], rest: &str) -> Vec<u8> {
+    [b"Import \"", name, b"\" ", rest.as_bytes()].concat()
+}
+
 /// Where an options message to interpret belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionsTarget {
@@ -98,7 +105,7 @@ impl<'p> Builder<'p> {
     }
 
     /// `AddError` about an import (located by the import's name).
-    pub fn import_error(&mut self, import: &str, message: impl Into<Vec<u8>>) {
+    pub fn import_error(&mut self, import: &[u8], message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find_import(import);
         self.diagnostics.push(Diagnostic::error(
             self.display_name.clone(),
@@ -117,7 +124,7 @@ impl<'p> Builder<'p> {
         ));
     }
 
-    pub fn import_warning(&mut self, import: &str, message: impl Into<Vec<u8>>) {
+    pub fn import_warning(&mut self, import: &[u8], message: impl Into<Vec<u8>>) {
         let (line, column) = self.parsed.locations.find_import(import);
         self.diagnostics.push(Diagnostic::warning(
             self.display_name.clone(),
@@ -280,10 +287,7 @@ impl<'p> Builder<'p> {
         }
         if !self.options_to_interpret.is_empty() {
             for name in &unknown_option_dependencies {
-                self.import_error(
-                    name,
-                    format!("Import \"{name}\" was not found or had errors."),
-                );
+                self.import_error(name, quoted_import(name, NOT_FOUND));
             }
         }
         if !self.had_errors {
@@ -322,7 +326,7 @@ impl<'p> Builder<'p> {
 
     /// The imports: each found (built) or reported, duplicates reported, the visible set computed. Returns
     /// the option imports that were not found, or `None` if the file cannot be built at all.
-    fn load_dependencies(&mut self) -> Option<Vec<String>> {
+    fn load_dependencies(&mut self) -> Option<Vec<Vec<u8>>> {
         let proto = self.proto();
         let mut seen = HashSet::new();
         let mut dependencies = Vec::new();
@@ -336,19 +340,16 @@ impl<'p> Builder<'p> {
             } else {
                 &proto.dependency[i]
             };
-            if !seen.insert(name.as_str()) {
-                self.import_error(name, format!("Import \"{name}\" was listed twice."));
+            if !seen.insert(name.as_slice()) {
+                self.import_error(name, quoted_import(name, "was listed twice."));
             }
-            let dependency = self.pool.files_by_name.get(name.as_str()).copied();
+            let dependency = self.pool.imported_file(name);
             if dependency == Some(self.file) {
                 return None;
             }
             match dependency {
                 None if is_option => unknown_option_dependencies.push(name.clone()),
-                None => self.import_error(
-                    name,
-                    format!("Import \"{name}\" was not found or had errors."),
-                ),
+                None => self.import_error(name, quoted_import(name, NOT_FOUND)),
                 Some(dep) => {
                     if self.is_direct_input && self.pool.file(dep).public_dependencies.is_empty() {
                         self.unused_dependency.push(dep);
@@ -427,7 +428,7 @@ impl<'p> Builder<'p> {
         let unused = std::mem::take(&mut self.unused_dependency);
         for dep in unused {
             let name = self.pool.file(dep).name.clone();
-            self.import_warning(&name, format!("Import {name} is unused."));
+            self.import_warning(name.as_bytes(), format!("Import {name} is unused."));
         }
     }
 

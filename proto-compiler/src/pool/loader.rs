@@ -46,7 +46,8 @@ struct Driver<'a> {
     generated: Option<&'static GeneratedPool>,
     keep_location: Option<fn(&[i32]) -> bool>,
     diagnostics: Vec<Diagnostic>,
-    known_bad: HashSet<String>,
+    /// Names that failed, as bytes (an import may name any bytes).
+    known_bad: HashSet<Vec<u8>>,
     pending: Vec<String>,
     direct_inputs: HashSet<String>,
     built: HashMap<FileId, Built>,
@@ -85,7 +86,7 @@ impl Driver<'_> {
     fn log_line(&mut self, message: &str) {
         let log = |line: String| Diagnostic {
             severity: Severity::Log,
-            file: String::new(),
+            file: Vec::new(),
             position: None,
             message: line.into_bytes(),
         };
@@ -112,14 +113,14 @@ impl Driver<'_> {
         if let Some(&id) = self.pool.files_by_name.get(name) {
             return Err(Some(id));
         }
-        if self.known_bad.contains(name) {
+        if self.known_bad.contains(name.as_bytes()) {
             return Err(None);
         }
         let (display, outcome, bundled_text) = match self.take_loaded(name) {
             Loaded::NotFound(message) => {
                 self.diagnostics
                     .push(Diagnostic::error(name, None, message));
-                self.known_bad.insert(name.to_string());
+                self.known_bad.insert(name.into());
                 return Err(None);
             }
             Loaded::Parsed {
@@ -130,7 +131,7 @@ impl Driver<'_> {
         };
         self.report_parse(&display, &outcome);
         if !outcome.ok {
-            self.known_bad.insert(name.to_string());
+            self.known_bad.insert(name.into());
             return Err(None);
         }
         let file = &outcome.file;
@@ -147,13 +148,13 @@ impl Driver<'_> {
             } else {
                 name.to_string()
             };
-            let (line, column) = file.locations.find_import(&element);
+            let (line, column) = file.locations.find_import(element.as_bytes());
             self.diagnostics.push(Diagnostic::error(
                 display_copy,
                 Position::from_zero_based(line, column),
                 message,
             ));
-            self.known_bad.insert(name.to_string());
+            self.known_bad.insert(name.into());
             return Err(None);
         }
         if file
@@ -168,7 +169,7 @@ impl Driver<'_> {
                 Position::from_zero_based(line, column),
                 "Package name is too long",
             ));
-            self.known_bad.insert(name.to_string());
+            self.known_bad.insert(name.into());
             return Err(None);
         }
         self.pending.push(name.to_string());
@@ -179,6 +180,20 @@ impl Driver<'_> {
             bundled_text,
             next_dependency: 0,
         })
+    }
+
+    /// `FindFileByName` for an import whose name is not UTF-8: not found (protoc's line, naming it as written),
+    /// or refused where protoc would read it from disk.
+    fn look_up_non_utf8(&mut self, name: &[u8]) {
+        if !self.known_bad.insert(name.to_vec()) {
+            return;
+        }
+        let message = match self.parses.tree().open_non_utf8(name) {
+            Ok(reason) => reason.into_bytes(),
+            Err(file) => file.refusal(),
+        };
+        self.diagnostics
+            .push(Diagnostic::error(name, None, message));
     }
 
     /// Builds a file whose imports are loaded, and encodes it if it builds.
@@ -199,7 +214,7 @@ impl Driver<'_> {
         );
         self.diagnostics.extend(result.diagnostics);
         let Some(id) = result.file else {
-            self.known_bad.insert(frame.name);
+            self.known_bad.insert(frame.name.into_bytes());
             return None;
         };
         if frame.name == DESCRIPTOR_PROTO {
@@ -235,7 +250,7 @@ impl Driver<'_> {
             let top = stack.last_mut()?;
             let dependency = {
                 let proto = &top.outcome.file.proto;
-                let all: Vec<&String> = proto
+                let all: Vec<&Vec<u8>> = proto
                     .dependency
                     .iter()
                     .chain(&proto.option_dependency)
@@ -244,7 +259,7 @@ impl Driver<'_> {
                 while top.next_dependency < all.len() {
                     let dep = all[top.next_dependency];
                     top.next_dependency += 1;
-                    if !self.pool.files_by_name.contains_key(dep.as_str()) {
+                    if self.pool.imported_file(dep).is_none() {
                         found = Some(dep.clone());
                         break;
                     }
@@ -252,11 +267,14 @@ impl Driver<'_> {
                 found
             };
             match dependency {
-                Some(dep) => {
-                    if let Ok(frame) = self.enter(&dep) {
-                        stack.push(frame);
+                Some(dep) => match String::from_utf8(dep) {
+                    Ok(name) => {
+                        if let Ok(frame) = self.enter(&name) {
+                            stack.push(frame);
+                        }
                     }
-                }
+                    Err(not_utf8) => self.look_up_non_utf8(not_utf8.as_bytes()),
+                },
                 None => {
                     let frame = stack.pop()?;
                     self.pending.pop();
@@ -339,7 +357,7 @@ fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
                 .chain(
                     f.option_dependencies
                         .iter()
-                        .filter_map(|n| pool.files_by_name.get(n).copied()),
+                        .filter_map(|n| pool.imported_file(n)),
                 )
                 .collect();
             match deps.get(next..).and_then(|rest| {

@@ -159,6 +159,11 @@ impl Pool {
     pub fn file(&self, id: FileId) -> &FileDesc {
         &self.files[id.idx()]
     }
+    /// The built file an import names (never one whose name is not UTF-8: no such file is built).
+    pub fn imported_file(&self, import: &[u8]) -> Option<FileId> {
+        let name = std::str::from_utf8(import).ok()?;
+        self.files_by_name.get(name).copied()
+    }
     pub fn message(&self, id: MsgId) -> &MessageDesc {
         &self.messages[id.idx()]
     }

@@ -109,7 +109,8 @@ pub struct FileDesc {
     pub dependencies: Vec<Option<FileId>>,
     pub public_dependencies: Vec<i32>,
     pub weak_dependencies: Vec<i32>,
-    pub option_dependencies: Vec<String>,
+    /// Bytes, as [`crate::ir::FileProto::option_dependency`].
+    pub option_dependencies: Vec<Vec<u8>>,
     pub messages: Vec<MsgId>,
     pub enums: Vec<EnumId>,
     pub services: Vec<ServiceId>,

@@ -155,15 +155,17 @@ impl<'a> ParseQueue<'a> {
             let proto = &outcome.file.proto;
             state.files_parsed += 1;
             state.counts.add(&proto.counts());
-            let imports: Vec<&String> = proto
+            // a name that is not UTF-8 is never parsed (the builder refuses or reports it)
+            let imports: Vec<&str> = proto
                 .dependency
                 .iter()
                 .chain(&proto.option_dependency)
+                .filter_map(|import| std::str::from_utf8(import).ok())
                 .collect();
             for import in imports.into_iter().rev() {
                 if !state.slots.contains_key(import) {
-                    state.slots.insert(import.clone(), Slot::Queued);
-                    state.todo.push(import.clone());
+                    state.slots.insert(import.to_string(), Slot::Queued);
+                    state.todo.push(import.to_string());
                 }
             }
         }
@@ -199,6 +201,11 @@ impl<'a> ParseQueue<'a> {
                 }
             }
         }
+    }
+
+    /// Where files are looked up.
+    pub fn tree(&self) -> &SourceTree {
+        self.tree
     }
 
     /// Once every file reachable from the inputs is parsed: how many there are and what they declare.

@@ -58,11 +58,12 @@ fn debug_redact_marker(pool: &Pool, file: FileId) -> Option<String> {
 /// `ValidateOptionImports` and the reserved field numbers, for one input.
 pub fn check_numbers_and_option_imports(pool: &Pool, file: FileId) -> Vec<CliError> {
     let mut errors = Vec::new();
-    for name in &pool.file(file).option_dependencies {
-        let Some(&dep) = pool.files_by_name.get(name) else {
+    for import in &pool.file(file).option_dependencies {
+        let Some(dep) = pool.imported_file(import) else {
             continue;
         };
         if let Some(marker) = debug_redact_marker(pool, dep) {
+            let name = &pool.file(dep).name;
             errors.push((
                 file,
                 format!("Option dependency {name} contains a custom option {marker} marked debug_redact, which is used to mark fields that need to be redacted in debug string APIs. Switch to a regular import or remove the debug_redact annotation to avoid potentially leaking sensitive data."),

@@ -26,7 +26,7 @@ pub fn validate_lite_imports(b: &mut Builder<'_>) {
         if is_lite(b, dep) {
             let name = b.pool.file(dep).name.clone();
             b.import_error(
-                &name,
+                name.as_bytes(),
                 format!("Files that do not use optimize_for = LITE_RUNTIME cannot import files which do use this option.  This file is not lite, but it imports \"{name}\" which is."),
             );
             break;
@@ -38,13 +38,13 @@ pub fn validate_lite_imports(b: &mut Builder<'_>) {
 pub fn validate_import_kinds(b: &mut Builder<'_>) {
     if b.edition < Edition::E2024 && !b.file_desc().option_dependencies.is_empty() {
         b.import_error(
-            "option",
+            b"option",
             "option imports are not supported before edition 2024.",
         );
     }
     if b.edition >= Edition::E2024 && !b.file_desc().weak_dependencies.is_empty() {
         b.import_error(
-            "weak",
+            b"weak",
             "weak imports are not allowed under edition 2024 and beyond.",
         );
     }

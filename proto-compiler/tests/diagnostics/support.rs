@@ -9,20 +9,37 @@ use std::fmt::Write as _;
 /// protoc prints a file's unused imports in the iteration order of a hash set of pointers, which changes from
 /// run to run.
 pub fn normalize(stderr: &str) -> String {
-    let mut out = String::new();
-    let mut run: Vec<String> = Vec::new();
-    for line in stderr.split_inclusive('\n') {
-        let line = normalize_absl_prefix(line).unwrap_or_else(|| line.to_string());
+    let normalized = normalize_bytes(stderr.as_bytes());
+    // whole UTF-8 lines in, the same lines out
+    String::from_utf8(normalized)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`normalize`] on raw stderr, whose lines need not be UTF-8 (protoc prints names and strings that are not
+/// raw); such a line is kept as it is.
+pub fn normalize_bytes(stderr: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut run: Vec<Vec<u8>> = Vec::new();
+    for line in stderr.split_inclusive(|&b| b == b'\n') {
+        let line = match std::str::from_utf8(line) {
+            Ok(text) => normalize_absl_prefix(text).unwrap_or_else(|| text.to_string()),
+            Err(_) => {
+                run.sort();
+                out.extend(run.drain(..).flatten());
+                out.extend_from_slice(line);
+                continue;
+            }
+        };
         if is_unused_import_warning(&line) {
-            run.push(line);
+            run.push(line.into_bytes());
             continue;
         }
         run.sort();
-        out.extend(run.drain(..));
-        out.push_str(&line);
+        out.extend(run.drain(..).flatten());
+        out.extend_from_slice(line.as_bytes());
     }
     run.sort();
-    out.extend(run);
+    out.extend(run.into_iter().flatten());
     out
 }
 

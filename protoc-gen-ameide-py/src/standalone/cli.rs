@@ -192,7 +192,11 @@ fn with_snippet(diagnostic: &Diagnostic) -> String {
     let Some(position) = diagnostic.position else {
         return out;
     };
-    let Ok(bytes) = std::fs::read(&diagnostic.file) else {
+    // a file part that is not UTF-8 is an import name that was not found: no source to show
+    let Ok(file) = std::str::from_utf8(&diagnostic.file) else {
+        return out;
+    };
+    let Ok(bytes) = std::fs::read(file) else {
         return out;
     };
     let Some(offset) = position.byte_offset(&bytes) else {

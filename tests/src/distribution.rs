@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use crate::cache::{cache_dir, lock};
-use crate::provision::{provision_once, repo_root, target_dir, tools_dir, unavailable};
+use crate::provision::{repo_root, target_dir, unavailable};
 
 /// The packaging tools, pinned.
 pub const DIST_PACKAGES: &[&str] = &["maturin==1.16.0", "pre-commit==4.7.0"];
@@ -42,17 +42,7 @@ impl DistTools {
 pub fn dist_tools() -> Option<DistTools> {
     static TOOLS: OnceLock<Result<DistTools, String>> = OnceLock::new();
     let result = TOOLS.get_or_init(|| {
-        let venv = tools_dir().join("dist-venv");
-        let spec = DIST_PACKAGES.join(" ");
-        provision_once(&tools_dir().join("dist-venv.provisioned"), &spec, || {
-            let _ = fs::remove_dir_all(&venv);
-            crate::provision::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-            crate::provision::run(
-                Command::new(venv.join("bin/pip"))
-                    .args(["install", "--quiet", "--disable-pip-version-check"])
-                    .args(DIST_PACKAGES),
-            )
-        })?;
+        let venv = crate::toolchains::provision_venv("dist-venv", DIST_PACKAGES)?;
         Ok(DistTools { venv })
     });
     match result {

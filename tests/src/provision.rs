@@ -163,15 +163,7 @@ pub fn path_with(dir: &Path) -> std::ffi::OsString {
 pub fn python_tools() -> Option<PythonTools> {
     static TOOLS: OnceLock<Result<PythonTools, String>> = OnceLock::new();
     let result = TOOLS.get_or_init(|| {
-        let venv = tools_dir().join("venv");
-        let spec = PYTHON_PACKAGES.join(" ");
-        provision_once(&tools_dir().join("venv.provisioned"), &spec, || {
-            let _ = fs::remove_dir_all(&venv);
-            run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-            run(Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check"])
-                .args(PYTHON_PACKAGES))
-        })?;
+        let venv = crate::toolchains::provision_venv("venv", PYTHON_PACKAGES)?;
         Ok(PythonTools { venv })
     });
     match result {

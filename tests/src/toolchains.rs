@@ -195,18 +195,25 @@ pub fn grpc_tools(version: &str) -> Option<GrpcTools> {
 
 /// Provisions (once) a venv `target/reference-tools/<name>` with exactly `packages` pip-installed.
 pub fn runtime_venv(name: &str, packages: &[&str]) -> Option<PythonTools> {
+    match provision_venv(name, packages) {
+        Ok(venv) => Some(PythonTools { venv }),
+        Err(why) => unavailable(&format!("venv {name} ({})", packages.join(" ")), &why),
+    }
+}
+
+/// Provisions (once) the venv `target/reference-tools/<name>` with `packages`. A venv only works where it was
+/// made (its scripts name its interpreter by absolute path), so a venv found under another path (a moved or
+/// restored `target/`) is made again.
+pub fn provision_venv(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
     let venv = tools_dir().join(name);
-    let spec = packages.join(" ");
-    let result = provision_dir(&venv, &spec, |venv| {
+    let spec = format!("{} in {}", packages.join(" "), venv.display());
+    provision_dir(&venv, &spec, |venv| {
         run(Command::new("python3").args(["-m", "venv"]).arg(venv))?;
         run(Command::new(venv.join("bin/pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
             .args(packages))
-    });
-    match result {
-        Ok(()) => Some(PythonTools { venv }),
-        Err(why) => unavailable(&format!("venv {name} ({spec})"), &why),
-    }
+    })?;
+    Ok(venv)
 }
 
 // ---- references ------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::compare::{assert_trees_equal, read_tree, report_path, Tree};
 use crate::plugin::plugin_binary;
 use crate::provision::{NpmTools, PythonTools};
 
@@ -72,6 +73,38 @@ pub fn generate_explicit(
     cmd.args(files);
     let output = cmd.output().expect("run generate");
     expect_ok("generate", &output);
+}
+
+/// One `generate` run of the tests: the compiler, the include root, `--opt` values and the files (none: every
+/// .proto under the root).
+pub struct GenerateRun<'a> {
+    pub compiler: Compiler,
+    pub root: &'a Path,
+    pub opts: &'a [String],
+    pub files: &'a [String],
+}
+
+/// Runs `generate` into `<scratch>/out` and asserts the tree is byte for byte `expected` (a report of the
+/// differences under `scratch`); `label` says what ran.
+pub fn assert_generates(
+    label: &str,
+    scratch: &Path,
+    cmd: Command,
+    run: &GenerateRun<'_>,
+    expected: &Tree,
+) {
+    let out = scratch.join("out");
+    generate_explicit(cmd, run.compiler, run.root, &out, run.opts, run.files);
+    assert_trees_equal(
+        &format!(
+            "{label} [generate --compiler {}, param {:?}]",
+            compiler_name(run.compiler),
+            run.opts
+        ),
+        expected,
+        &read_tree(&out),
+        &report_path(scratch, "compare"),
+    );
 }
 
 pub fn compiler_name(compiler: Compiler) -> &'static str {

@@ -3,12 +3,11 @@
 //! * embedded (the proto-compiler crate), `--compiler protoc` (grpcio-tools' protoc 35.1 through a captured
 //!   request) and `--compiler buf` (buf 1.75.0): every file, editions included.
 
-use e2e_tests::compare::{assert_trees_equal, read_tree, report_path};
 use e2e_tests::corpus::Corpus;
 use e2e_tests::oracle::{self, Mapping};
 use e2e_tests::provision::{npm_tools, python_tools, scratch_dir};
 use e2e_tests::reference::reference_tree;
-use e2e_tests::standalone::{command, generate_explicit, Compiler};
+use e2e_tests::standalone::{assert_generates, command, Compiler, GenerateRun};
 
 const CORE: (&str, &str) = ("ameide_core_proto", "ameide_sdk.proto");
 
@@ -33,22 +32,15 @@ fn run_case(name: &str, corpus: Corpus, compiler: Compiler, prefix: Option<(&str
     };
     let files = corpus.files.clone();
     let scratch = scratch_dir(name);
-    let out = scratch.join("out");
     let opts: Vec<String> = mappings.iter().map(Mapping::parameter).collect();
-    generate_explicit(
-        command(Some(&py), npm.as_ref(), &scratch),
+    let run = GenerateRun {
         compiler,
-        &corpus.root,
-        &out,
-        &opts,
-        &files,
-    );
-    assert_trees_equal(
-        &format!("{name} [generate --compiler {compiler:?}, param {opts:?}]"),
-        &expected,
-        &read_tree(&out),
-        &report_path(&scratch, "compare"),
-    );
+        root: &corpus.root,
+        opts: &opts,
+        files: &files,
+    };
+    let cmd = command(Some(&py), npm.as_ref(), &scratch);
+    assert_generates(name, &scratch, cmd, &run, &expected);
 }
 
 #[test]

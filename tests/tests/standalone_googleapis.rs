@@ -1,12 +1,11 @@
 //! Embedded `generate` (no protoc, no buf) over ALL googleapis protos of npm `google-proto-files` (the corpus of
 //! `plugin_googleapis.rs`), byte for byte against the cached grpcio-tools reference, without and with a prefix.
 
-use e2e_tests::compare::{assert_trees_equal, read_tree, report_path};
 use e2e_tests::corpus::Corpus;
 use e2e_tests::oracle::{self, Mapping};
 use e2e_tests::provision::{npm_tools, python_tools, scratch_dir};
 use e2e_tests::reference::reference_tree;
-use e2e_tests::standalone::{command, generate_explicit, Compiler};
+use e2e_tests::standalone::{assert_generates, command, Compiler, GenerateRun};
 
 fn run_case(name: &str, prefix: Option<(&str, &str)>) {
     let (Some(py), Some(npm)) = (python_tools(), npm_tools()) else {
@@ -24,22 +23,19 @@ fn run_case(name: &str, prefix: Option<(&str, &str)>) {
         oracle::apply(&reference, &mappings)
     };
     let scratch = scratch_dir(name);
-    let out = scratch.join("out");
     let opts: Vec<String> = mappings.iter().map(Mapping::parameter).collect();
-    // no files: every .proto under the include directory
-    generate_explicit(
+    let run = GenerateRun {
+        compiler: Compiler::Embedded,
+        root: &corpus.root,
+        opts: &opts,
+        files: &[], // every .proto under the include directory
+    };
+    assert_generates(
+        name,
+        &scratch,
         command(None, None, &scratch),
-        Compiler::Embedded,
-        &corpus.root,
-        &out,
-        &opts,
-        &[],
-    );
-    assert_trees_equal(
-        &format!("{name} [embedded generate, param {opts:?}]"),
+        &run,
         &expected,
-        &read_tree(&out),
-        &report_path(&scratch, "compare"),
     );
 }
 

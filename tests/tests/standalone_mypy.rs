@@ -21,7 +21,9 @@ use e2e_tests::mypy_protobuf::{
 use e2e_tests::oracle::Mapping;
 use e2e_tests::plugin::plugin_binary;
 use e2e_tests::provision::{npm_tools, path_with, python_tools, repo_root, scratch_dir};
-use e2e_tests::standalone::{command, copy_dir, expect_ok, generate_explicit, snapshot, Compiler};
+use e2e_tests::standalone::{
+    assert_generates, command, copy_dir, expect_ok, snapshot, Compiler, GenerateRun,
+};
 
 const CORE: (&str, &str) = ("ameide_core_proto", "ameide_sdk.proto");
 const OUTPUTS: &str = "py+mypy+grpc+mypy_grpc";
@@ -58,23 +60,16 @@ fn run_case(name: &str, corpus: Corpus, compiler: Compiler, prefix: Option<(&str
     };
     let files = corpus.files.clone();
     let scratch = scratch_dir(name);
-    let out = scratch.join("out");
     let mut opts = vec![format!("outputs={OUTPUTS}")];
     opts.extend(mappings.iter().map(Mapping::parameter));
-    generate_explicit(
-        command(Some(&py), npm.as_ref(), &scratch),
+    let run = GenerateRun {
         compiler,
-        &corpus.root,
-        &out,
-        &opts,
-        &files,
-    );
-    assert_trees_equal(
-        &format!("{name} [generate --compiler {compiler:?}, param {opts:?}]"),
-        &expected,
-        &read_tree(&out),
-        &report_path(&scratch, "compare"),
-    );
+        root: &corpus.root,
+        opts: &opts,
+        files: &files,
+    };
+    let cmd = command(Some(&py), npm.as_ref(), &scratch);
+    assert_generates(name, &scratch, cmd, &run, &expected);
 }
 
 fn mypy_tests() -> Corpus {
@@ -195,23 +190,20 @@ fn googleapis_case(name: &str, prefix: Option<(&str, &str)>) {
     };
     let expected = mypy_references(&mypy, &py, &source, &[""]).remove(0);
     let scratch = scratch_dir(name);
-    let out = scratch.join("out");
     let mut opts = vec!["outputs=mypy+mypy_grpc".to_string()];
     opts.extend(mappings.iter().map(Mapping::parameter));
-    // no files: every .proto under the include directory
-    generate_explicit(
+    let run = GenerateRun {
+        compiler: Compiler::Embedded,
+        root: &corpus.root,
+        opts: &opts,
+        files: &[], // every .proto under the include directory
+    };
+    assert_generates(
+        name,
+        &scratch,
         command(None, None, &scratch),
-        Compiler::Embedded,
-        &corpus.root,
-        &out,
-        &opts,
-        &[],
-    );
-    assert_trees_equal(
-        &format!("{name} [embedded generate, param {opts:?}]"),
+        &run,
         &expected,
-        &read_tree(&out),
-        &report_path(&scratch, "compare"),
     );
 }
 

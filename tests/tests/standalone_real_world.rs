@@ -6,35 +6,34 @@
 //! * googleapis with the npm package root itself as `-I`, so that the package's own `google/protobuf/*.proto`
 //!   copies are on the include path and imported instead of the bundled well-known types.
 
-use e2e_tests::compare::{assert_trees_equal, read_tree, report_path};
 use e2e_tests::corpus::Corpus;
 use e2e_tests::provision::{npm_tools, python_tools, scratch_dir};
 use e2e_tests::reference::reference_tree;
-use e2e_tests::standalone::{command, generate_explicit, Compiler};
+use e2e_tests::standalone::{assert_generates, command, Compiler, GenerateRun};
 
 fn run_case(name: &str, corpus: &Corpus) {
     let Some(py) = python_tools() else { return };
     let expected = reference_tree(&py, corpus);
     let scratch = scratch_dir(name);
-    let out = scratch.join("out");
+    let _out = scratch.join("out");
     let files = corpus.shuffled_files(name);
     assert_ne!(
         files, corpus.files,
         "{name}: the shuffle left the order as it was"
     );
-    generate_explicit(
+    let run = GenerateRun {
+        compiler: Compiler::Embedded,
+        root: &corpus.root,
+        opts: &[],
+        files: &files,
+    };
+    let label = format!("{name} ({} files shuffled)", files.len());
+    assert_generates(
+        &label,
+        &scratch,
         command(None, None, &scratch),
-        Compiler::Embedded,
-        &corpus.root,
-        &out,
-        &[],
-        &files,
-    );
-    assert_trees_equal(
-        &format!("{name} [embedded generate, {} files shuffled]", files.len()),
+        &run,
         &expected,
-        &read_tree(&out),
-        &report_path(&scratch, "compare"),
     );
 }
 

@@ -85,44 +85,26 @@ fn encode_integer(
     name: &str,
     out: &mut Vec<u8>,
 ) -> Result<(), String> {
-    match field_type {
+    let (type_name, min, max) = match field_type {
         FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
-            let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
-            match value {
-                OptionValue::Positive(v) if i128::from(*v) > max => {
-                    return Err(out_of_range("int32", min, max, name));
-                }
-                OptionValue::Negative(v) if i128::from(*v) < min => {
-                    return Err(out_of_range("int32", min, max, name));
-                }
-                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                _ => return Err(must_be_int("int32", min, max, name)),
-            }
+            ("int32", i128::from(i32::MIN), i128::from(i32::MAX))
         }
         FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
-            let (min, max) = (i128::from(i64::MIN), i128::from(i64::MAX));
-            match value {
-                OptionValue::Positive(v) if i128::from(*v) > max => {
-                    return Err(out_of_range("int64", min, max, name));
-                }
-                OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-                OptionValue::Negative(v) => put_integer(number, field_type, *v, out),
-                _ => return Err(must_be_int("int64", min, max, name)),
-            }
+            ("int64", i128::from(i64::MIN), i128::from(i64::MAX))
         }
-        FieldType::Uint32 | FieldType::Fixed32 => match value {
-            OptionValue::Positive(v) if *v > u64::from(u32::MAX) => {
-                return Err(out_of_range("uint32", 0, i128::from(u32::MAX), name));
-            }
-            OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-            _ => return Err(must_be_int("uint32", 0, i128::from(u32::MAX), name)),
-        },
-        _ => match value {
-            OptionValue::Positive(v) => put_integer(number, field_type, *v as i64, out),
-            _ => return Err(must_be_int("uint64", 0, i128::from(u64::MAX), name)),
-        },
+        FieldType::Uint32 | FieldType::Fixed32 => ("uint32", 0, i128::from(u32::MAX)),
+        _ => ("uint64", 0, i128::from(u64::MAX)),
+    };
+    let v = match value {
+        OptionValue::Positive(v) => i128::from(*v),
+        OptionValue::Negative(v) if min < 0 => i128::from(*v),
+        _ => return Err(must_be_int(type_name, min, max, name)),
+    };
+    if v < min || v > max {
+        return Err(out_of_range(type_name, min, max, name));
     }
+    // a uint64 above i64::MAX keeps its bits
+    put_integer(number, field_type, v as i64, out);
     Ok(())
 }
 

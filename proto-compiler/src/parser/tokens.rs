@@ -54,18 +54,10 @@ impl<'a> Parser<'a> {
     }
     /// `ConsumeInteger`: a non-negative int32 ("Integer out of range." keeps parsing).
     pub(super) fn consume_integer(&mut self, out: &mut i32, error: &str) -> bool {
-        if self.looking_at_kind(TokenKind::Integer) {
-            let value = lexer::parse_integer(self.cur_text(), i32::MAX as u64);
-            if value.is_none() {
-                self.error("Integer out of range.");
-            }
-            *out = value.unwrap_or(0) as i32;
-            self.advance();
-            true
-        } else {
-            self.error(error);
-            false
-        }
+        let mut value = 0u64;
+        req!(self.consume_integer64(i32::MAX as u64, &mut value, error));
+        *out = value as i32;
+        true
     }
     /// `ConsumeSignedInteger`.
     pub(super) fn consume_signed_integer(&mut self, out: &mut i32, error: &str) -> bool {

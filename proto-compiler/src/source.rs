@@ -115,7 +115,9 @@ impl SourceTree {
             let Some(candidate) = apply_mapping(virtual_file, "", disk_path) else {
                 continue;
             };
-            match read_file(Path::new(&candidate), buffer) {
+            // C's `open` reads the name up to a NUL; the name itself keeps it (and is refused when built)
+            let path = candidate.split('\0').next().unwrap_or_default();
+            match read_file(Path::new(path), buffer) {
                 Ok(true) => {
                     return Ok(Found::Disk {
                         disk_path: candidate,
@@ -128,7 +130,8 @@ impl SourceTree {
                 Err(_) => {}
             }
         }
-        if let Some(text) = crate::wkt::source(virtual_file) {
+        let up_to_nul = virtual_file.split('\0').next().unwrap_or_default();
+        if let Some(text) = crate::wkt::source(up_to_nul) {
             return Ok(Found::Bundled(text));
         }
         Err("File not found.".into())

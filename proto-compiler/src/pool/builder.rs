@@ -255,6 +255,14 @@ impl<'p> Builder<'p> {
     /// The phases of `BuildFileImpl`; `false` if the file failed.
     fn run(&mut self) -> bool {
         let proto = self.proto();
+        if self.file_desc().name.contains('\0') {
+            let message = format!("\"{}\" contains null character.", self.file_desc().name);
+            let file = self.display_name.clone();
+            self.diagnostics
+                .push(Diagnostic::error(file, None, message));
+            self.had_errors = true;
+            return false;
+        }
         match features::defaults_for(self.edition) {
             Ok(defaults) => self.file_defaults = Some(defaults),
             Err(message) => self.error(proto.id, ErrorLocation::Editions, message),

@@ -338,43 +338,21 @@ impl Driver<'_> {
     }
 }
 
-/// protoc's post-order walk of the inputs' imports (`GetTransitiveDependencies`), without recursion.
+/// protoc's post-order walk of the inputs' imports (`GetTransitiveDependencies`).
 fn request_order(pool: &Pool, inputs: &[FileId]) -> Vec<FileId> {
-    let mut seen = HashSet::new();
-    let mut order = Vec::new();
-    for &input in inputs {
-        let mut stack: Vec<(FileId, usize)> = Vec::new();
-        if seen.insert(input) {
-            stack.push((input, 0));
-        }
-        while let Some((file, next)) = stack.pop() {
-            let f = pool.file(file);
-            let deps: Vec<FileId> = f
-                .dependencies
-                .iter()
-                .flatten()
-                .copied()
-                .chain(
-                    f.option_dependencies
-                        .iter()
-                        .filter_map(|n| pool.imported_file(n)),
-                )
-                .collect();
-            match deps.get(next..).and_then(|rest| {
-                rest.iter()
-                    .position(|d| !seen.contains(d))
-                    .map(|i| next + i)
-            }) {
-                Some(i) => {
-                    stack.push((file, i + 1));
-                    seen.insert(deps[i]);
-                    stack.push((deps[i], 0));
-                }
-                None => order.push(file),
-            }
-        }
-    }
-    order
+    super::import_order::dependencies_first(inputs.iter().copied(), |&file| {
+        let f = pool.file(file);
+        f.dependencies
+            .iter()
+            .flatten()
+            .copied()
+            .chain(
+                f.option_dependencies
+                    .iter()
+                    .filter_map(|n| pool.imported_file(n)),
+            )
+            .collect()
+    })
 }
 
 /// Compiles `files` with their imports (see [`crate::compile`]).

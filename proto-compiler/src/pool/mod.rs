@@ -15,6 +15,7 @@ pub mod build;
 pub mod builder;
 pub mod crosslink;
 pub mod fxhash;
+pub mod import_order;
 pub mod loader;
 pub mod lookup;
 pub mod model;

@@ -142,31 +142,9 @@ impl Compiled {
 
     /// `files` and everything they import, dependencies first (protoc's `GetTransitiveDependencies`).
     fn request_order(&self, roots: &[String]) -> Vec<String> {
-        let mut seen = HashSet::new();
-        let mut order = Vec::new();
-        for root in roots {
-            let mut stack = vec![(root.clone(), 0usize)];
-            if !seen.insert(root.clone()) {
-                continue;
-            }
-            while let Some((name, next)) = stack.pop() {
-                let deps = self.dependencies(&name);
-                match deps
-                    .iter()
-                    .enumerate()
-                    .skip(next)
-                    .find(|(_, d)| !seen.contains(*d))
-                {
-                    Some((i, dep)) => {
-                        seen.insert(dep.clone());
-                        stack.push((name, i + 1));
-                        stack.push((dep.clone(), 0));
-                    }
-                    None => order.push(name),
-                }
-            }
-        }
-        order
+        proto_compiler::pool::import_order::dependencies_first(roots.iter().cloned(), |name| {
+            self.dependencies(name)
+        })
     }
 
     /// The `proto_file` entries of a request for `files`: dependencies as `CopyTo` writes them, the files to

@@ -14,6 +14,8 @@
 
 use std::collections::HashSet;
 
+use proto_compiler::pool::names::to_json_name;
+
 use crate::floatfmt;
 use crate::retention::{types, OptionSchema};
 use crate::wire::{self, Edit, WireError};
@@ -86,23 +88,6 @@ fn explicit_json_name_paths(raw_file: &[u8]) -> Result<HashSet<Vec<u64>>, WireEr
         }
     }
     Ok(paths)
-}
-
-/// protoc's `ToJsonName`: drop `_` and upper-case the character after it.
-pub fn to_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper_next = true;
-        } else if upper_next {
-            out.extend(c.to_uppercase());
-            upper_next = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 struct Embedder<'a> {

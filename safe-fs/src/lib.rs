@@ -337,15 +337,12 @@ impl Dir {
     /// Takes the advisory lock of this directory, waiting for another holder to release it; `on_wait` is
     /// called once before waiting. The lock is held until the returned guard is dropped.
     pub fn lock(&self, on_wait: impl FnOnce()) -> io::Result<DirLock> {
-        let fd = self.fd.try_clone()?;
-        match rfs::flock(&fd, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => {}
-            Err(rustix::io::Errno::WOULDBLOCK) => {
-                on_wait();
-                rfs::flock(&fd, FlockOperation::LockExclusive)?;
-            }
-            Err(e) => return Err(e.into()),
+        if let Some(lock) = self.try_lock()? {
+            return Ok(lock);
         }
+        on_wait();
+        let fd = self.fd.try_clone()?;
+        rfs::flock(&fd, FlockOperation::LockExclusive)?;
         Ok(DirLock { fd })
     }
 

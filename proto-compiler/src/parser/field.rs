@@ -500,33 +500,34 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A key or value field of a map entry: a scalar type, or the type name to resolve.
+fn map_entry_field(
+    name: &str,
+    number: i32,
+    field_type: Option<FieldType>,
+    type_name: &str,
+) -> FieldProto {
+    let mut field = FieldProto {
+        name: name.into(),
+        label: Some(Label::Optional),
+        number: Some(number),
+        ..Default::default()
+    };
+    if type_name.is_empty() {
+        field.field_type = field_type;
+    } else {
+        field.type_name = Some(type_name.to_string());
+    }
+    field
+}
+
 /// `GenerateMapEntry`: the `XxxEntry` message of a map field (key = 1, value = 2), with the field's
 /// `features` (and `enforce_utf8` for string key/values) copied onto key and value.
 fn generate_map_entry(map: &MapField, field: &mut FieldProto, messages: &mut Vec<MessageProto>) {
     let entry_name = map_entry_name(&field.name);
     field.type_name = Some(entry_name.clone());
-    let mut key = FieldProto {
-        name: "key".into(),
-        label: Some(Label::Optional),
-        number: Some(1),
-        ..Default::default()
-    };
-    if map.key_type_name.is_empty() {
-        key.field_type = map.key_type;
-    } else {
-        key.type_name = Some(map.key_type_name.clone());
-    }
-    let mut value = FieldProto {
-        name: "value".into(),
-        label: Some(Label::Optional),
-        number: Some(2),
-        ..Default::default()
-    };
-    if map.value_type_name.is_empty() {
-        value.field_type = map.value_type;
-    } else {
-        value.type_name = Some(map.value_type_name.clone());
-    }
+    let mut key = map_entry_field("key", 1, map.key_type, &map.key_type_name);
+    let mut value = map_entry_field("value", 2, map.value_type, &map.value_type_name);
     for original in &field.options.uninterpreted {
         // copies: protoc's location table does not know them
         let option = crate::ir::UninterpretedOption {

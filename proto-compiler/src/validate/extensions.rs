@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use crate::ir::ErrorLocation;
-use crate::lexer::is_identifier;
 use crate::options::dynamic::{DynMessage, Val};
 use crate::pool::builder::Builder;
 use crate::pool::{ExtensionRange, FieldId, MsgId, TypeRef};
@@ -119,7 +118,6 @@ pub fn validate_extension_range_options(b: &mut Builder<'_>, message: MsgId) {
             }
         }
     }
-    let _ = is_identifier;
 }
 
 /// One declaration of an extension range: its number in the range and declared once, its full name

@@ -250,7 +250,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
     fn consume_field(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
         let full_name = self.pool_of(side).message(message_type).full_name.clone();
         if self.looking_at("[") && full_name == "google.protobuf.Any" {
-            return self.consume_any(side, message_type, message);
+            return self.consume_any(message);
         }
         let Some((field, field_name)) = self.consume_field_name(side, message_type, &full_name)
         else {
@@ -370,7 +370,7 @@ impl<'b, 'p> TextParser<'b, 'p> {
     }
 
     /// `[type.googleapis.com/pkg.Type] { ... }` inside a `google.protobuf.Any`.
-    fn consume_any(&mut self, side: Side, message_type: MsgId, message: &mut DynMessage) -> bool {
+    fn consume_any(&mut self, message: &mut DynMessage) -> bool {
         let Some((prefix, name)) = self.consume_bracketed_name() else {
             return false;
         };
@@ -415,8 +415,6 @@ impl<'b, 'p> TextParser<'b, 'p> {
         if message.has(1) || message.has(2) {
             return self.report("Non-repeated Any specified multiple times.");
         }
-        let _ = message_type;
-        let _ = side;
         message.set(1, Val::Bytes(url.into_bytes()));
         // `value` is a proto3 bytes field: an empty message leaves it unset
         let value = value.to_bytes();
